@@ -1,0 +1,84 @@
+package org.fedspark.data;
+
+import java.io.Serializable;
+
+/**
+ * What data to load and how to cut it into clients; built from the {@code data.*} and
+ * {@code partition.*} configuration keys (see {@code conf/reference} in the README).
+ *
+ * @param source where examples come from
+ * @param path file or directory (any Hadoop path) for libsvm/csv/parquet; the IDX directory for fashion-mnist
+ * @param labelColumn label column (csv, parquet)
+ * @param featuresColumn features column for parquet (a Spark ML vector or array of numbers); for csv
+ *     empty means "every column except label and client"
+ * @param clientColumn column naming each row's client (natural partition); empty for none
+ * @param numFeatures number of features (libsvm; 0 = infer from the data)
+ * @param numClasses number of classes (0 = max label + 1)
+ * @param testFraction fraction of each client's examples held out as its test split
+ * @param badRows what to do with a row whose label is out of range or whose features are NaN/infinite
+ * @param emptyClients what to do with a client left with no training example
+ * @param csvHeader whether CSV files start with a header row
+ * @param synthetic parameters of the FedProx synthetic generator
+ * @param partition how to split into clients when the data has no client column
+ * @param seed seed of every random choice made while loading (generation, partitioning, splits)
+ */
+public record DataSpec(
+    Source source,
+    String path,
+    String labelColumn,
+    String featuresColumn,
+    String clientColumn,
+    int numFeatures,
+    int numClasses,
+    double testFraction,
+    Policy badRows,
+    Policy emptyClients,
+    boolean csvHeader,
+    SyntheticSpec synthetic,
+    PartitionSpec partition,
+    long seed)
+    implements Serializable {
+
+  /** Data sources fedspark reads. */
+  public enum Source {
+    SYNTHETIC, FASHION_MNIST, LIBSVM, CSV, PARQUET
+  }
+
+  /** What to do with input that cannot be used as is. */
+  public enum Policy {
+    /** Stop with an error that names the problem (the default). */
+    ERROR,
+    /** Drop it and log a warning with the count. */
+    DROP
+  }
+
+  /**
+   * FedProx's Synthetic(α, β) (Li et al., MLSys 2020).
+   *
+   * @param alpha variance of the per-client model mean u_k ~ N(0, α)
+   * @param beta variance of the per-client feature mean B_k ~ N(0, β)
+   * @param iid the IID variant: one model for all, zero feature means
+   * @param clients number of devices (30 in the paper)
+   * @param features dimension (60)
+   * @param classes classes (10)
+   */
+  public record SyntheticSpec(double alpha, double beta, boolean iid, int clients, int features, int classes)
+      implements Serializable {}
+
+  /**
+   * How to split data without a natural client column.
+   *
+   * @param scheme the partitioner
+   * @param clients number of clients
+   * @param dirichletAlpha concentration of Dirichlet label skew (smaller = more skewed)
+   * @param shardsPerClient classes (shards) per client for the shards scheme
+   * @param quantitySigma σ of the log-normal client sizes for quantity skew
+   */
+  public record PartitionSpec(Scheme scheme, int clients, double dirichletAlpha, int shardsPerClient,
+      double quantitySigma) implements Serializable {}
+
+  /** Partitioning schemes. */
+  public enum Scheme {
+    IID, DIRICHLET, SHARDS, QUANTITY_SKEW
+  }
+}
