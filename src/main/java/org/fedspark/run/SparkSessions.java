@@ -34,7 +34,8 @@ public final class SparkSessions {
     conf.set("spark.ui.enabled", Boolean.toString(ui));
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
-    conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    // Java serialization (Spark's default) on purpose: fedspark ships few, large objects (arrays of a
+    // client's data, model vectors), where Kryo gains little, and Kryo 4 cannot serialize Java records.
     extra.forEach(conf::set);
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     spark.sparkContext().setLogLevel("WARN");

@@ -1,0 +1,32 @@
+package org.fedspark.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code fedspark}: the command line. Also the main class for {@code spark-submit --class
+ * org.fedspark.cli.FedSparkCli target/fedspark-*-all.jar run CONFIG}.
+ */
+@Command(name = "fedspark", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Simulates federated learning (FedAvg, FedProx, local-only, fine-tuning, ...) on Apache Spark.",
+    subcommands = {RunCommand.class, KeysCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Examples:",
+        "  fedspark run conf/quickstart.conf",
+        "  fedspark run conf/fmnist-fedavg.conf --set train.lr=0.1 --set run.rounds=100 --out runs/lr01",
+        "  fedspark keys            # every configuration key with its default and meaning",
+        "  fedspark bench           # Spark round time vs a plain JVM loop"})
+public final class FedSparkCli implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new FedSparkCli()).setExecutionExceptionHandler(new ErrorHandler()).execute(args);
+    System.exit(code);
+  }
+}

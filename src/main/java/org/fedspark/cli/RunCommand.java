@@ -1,0 +1,98 @@
+package org.fedspark.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.fedspark.config.ConfigException;
+import org.fedspark.config.FedConfig;
+import org.fedspark.config.Keys;
+import org.fedspark.report.OutputDir;
+import org.fedspark.report.RoundMetrics;
+import org.fedspark.run.RunStatus;
+import org.fedspark.run.Simulation;
+import org.fedspark.run.SimulationResult;
+import org.fedspark.run.SparkSessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code fedspark run CONFIG [--set key=value ...] [--out DIR]}. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run a federated simulation described by a HOCON config file.",
+        "Keys not in the file take their defaults ('fedspark keys' lists them all).",
+        "Writes config.conf, metrics.csv, summary.json, accuracy.png, loss.png and report.html to the output directory.",
+        "Exit codes: 0 completed, 2 bad configuration or data, 3 diverged (NaN), 1 other errors."})
+final class RunCommand implements Callable<Integer> {
+  static final int DIVERGED = 3;
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file (HOCON; any Hadoop path, e.g. conf/quickstart.conf or hdfs://...).")
+  String configPath;
+
+  @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Override a key, e.g. --set train.lr=0.1 (repeatable).")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output directory (any Hadoop path); default run.out, else runs/<run.name>-<timestamp>.")
+  String out;
+
+  @Override
+  public Integer call() {
+    Path parent = new Path(configPath).getParent();
+    FedConfig cfg = FedConfig.parse(readConfig(configPath), configPath, overrides,
+        name -> readConfig(parent == null || new Path(name).isAbsolute() ? name : new Path(parent, name).toString()));
+    String outDir = out != null ? out : cfg.getString(Keys.OUT);
+    if (outDir.isEmpty()) {
+      outDir = "runs/" + cfg.getString(Keys.RUN_NAME) + "-"
+          + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    }
+    SparkSession spark = SparkSessions.create("fedspark " + cfg.getString(Keys.RUN_NAME), cfg.getString(Keys.MASTER),
+        cfg.getBoolean(Keys.UI), cfg.sparkConf());
+    try {
+      OutputDir dir = new OutputDir(outDir, spark.sparkContext().hadoopConfiguration());
+      SimulationResult r = new Simulation(spark, cfg, dir, System.out).run();
+      report(r);
+      return r.status() == RunStatus.COMPLETED ? 0 : DIVERGED;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static void report(SimulationResult r) {
+    if (r.status() != RunStatus.COMPLETED) {
+      System.out.println("fedspark: run " + r.status().label() + ": " + r.message());
+      System.out.println("fedspark: metrics up to the failure are kept in " + r.outputUri());
+      return;
+    }
+    RoundMetrics m = r.last();
+    System.out.printf(Locale.ROOT, "fedspark: done. Round %d: personalized accuracy %.4f (mean over clients), %.4f (pooled)%s; "
+        + "train loss %.4f; %.1f MB up, %.1f MB down in total%n", m.round(), m.personalizedAccMean(),
+        m.personalizedAccWeighted(), Double.isNaN(m.globalAcc()) ? "" : String.format(Locale.ROOT, ", global model %.4f", m.globalAcc()),
+        m.trainLoss(), m.cumUplinkBytes() / 1e6, m.cumDownlinkBytes() / 1e6);
+    System.out.println("fedspark: results in " + r.outputUri() + " (metrics.csv, summary.json, report.html)");
+  }
+
+  /** Reads the config through the Hadoop FileSystem API, so local, hdfs:// and s3a:// paths all work. */
+  static String readConfig(String pathText) {
+    try {
+      Path path = new Path(pathText);
+      FileSystem fs = path.getFileSystem(new Configuration());
+      if (!fs.exists(path)) {
+        throw new ConfigException("config file " + pathText + " does not exist; the ready configs are in conf/");
+      }
+      try (InputStream in = fs.open(path)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + pathText + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package org.fedspark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigIncluder;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A validated configuration: HOCON from a file, then {@code key=value} overrides, over the defaults of
+ * {@link Keys}. Every key the user set must exist and hold a valid value, or construction fails with a
+ * {@link ConfigException} that lists each bad key with its valid values, so a typo never silently
+ * falls back to a default.
+ */
+public final class FedConfig {
+  private final Config config;
+
+  private FedConfig(Config config) {
+    this.config = config;
+  }
+
+  /**
+   * @param fileText HOCON text of the config file (may be empty)
+   * @param origin a name for the text in error messages (the file's path)
+   * @param overrides {@code key=value} pairs applied over the file; values are taken literally as
+   *     strings (so paths like {@code hdfs://nn/x} need no quoting) and converted to the key's type
+   */
+  public static FedConfig parse(String fileText, String origin, List<String> overrides) {
+    return parse(fileText, origin, overrides, name -> {
+      throw new ConfigException(origin + " includes \"" + name + "\", but includes are only read from config files");
+    });
+  }
+
+  /**
+   * As {@link #parse(String, String, List)}, reading {@code include "name"} statements with
+   * {@code includes} (the CLI resolves them next to the config file, through the Hadoop FileSystem).
+   */
+  public static FedConfig parse(String fileText, String origin, List<String> overrides,
+      Function<String, String> includes) {
+    Config file;
+    try {
+      ConfigParseOptions opts = ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setOriginDescription(origin);
+      file = ConfigFactory.parseString(fileText, opts.setIncluder(new Includer(includes, opts)));
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("cannot parse " + origin + ": " + e.getMessage());
+    }
+    Config over = ConfigFactory.empty();
+    List<String> problems = new ArrayList<>();
+    for (String kv : overrides) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        problems.add("--set '" + kv + "' is not key=value");
+        continue;
+      }
+      String key = kv.substring(0, eq).trim();
+      String value = kv.substring(eq + 1).trim();
+      try {
+        over = over.withValue(key, ConfigValueFactory.fromAnyRef(value, "--set " + key));
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add("--set '" + kv + "': " + e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    Config merged;
+    try {
+      merged = over.withFallback(file).resolve();
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("cannot resolve " + origin + ": " + e.getMessage());
+    }
+    validate(merged);
+    return new FedConfig(merged.withFallback(defaults()));
+  }
+
+  /** Resolves {@code include "file"} through a caller-supplied reader. */
+  private record Includer(Function<String, String> reader, ConfigParseOptions opts) implements ConfigIncluder {
+    @Override
+    public ConfigIncluder withFallback(ConfigIncluder fallback) {
+      return this;
+    }
+
+    @Override
+    public ConfigObject include(ConfigIncludeContext context, String what) {
+      return ConfigFactory.parseString(reader.apply(what), opts.setOriginDescription(what).setIncluder(this)).root();
+    }
+  }
+
+  /** The defaults alone. */
+  public static FedConfig defaultsOnly() {
+    return parse("", "defaults", List.of());
+  }
+
+  /** Returns a copy with more overrides applied (validated). */
+  public FedConfig with(List<String> overrides) {
+    return parse(config.root().render(ConfigRenderOptions.concise()), "config", overrides);
+  }
+
+  private static Config defaults() {
+    Config c = ConfigFactory.empty();
+    for (ConfigKey k : Keys.ALL) {
+      c = c.withValue(k.path(), ConfigValueFactory.fromAnyRef(k.defaultValue(), "default"));
+    }
+    return c;
+  }
+
+  private static void validate(Config c) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
+      String path = e.getKey();
+      if (path.startsWith(Keys.SPARK_CONF_PREFIX + ".")) {
+        continue;
+      }
+      ConfigKey key = Keys.byPath(path);
+      String where = " (" + e.getValue().origin().description() + ")";
+      if (key == null) {
+        problems.add("unknown key '" + path + "'" + where + suggestion(path)
+            + "; run 'fedspark keys' for the list of keys");
+        continue;
+      }
+      String bad = checkValue(c, key);
+      if (bad != null) {
+        problems.add("key '" + path + "'" + where + ": " + bad + "; expected " + key.validValues());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+
+  private static String checkValue(Config c, ConfigKey key) {
+    String p = key.path();
+    try {
+      switch (key.type()) {
+        case INT -> {
+          int v = c.getInt(p);
+          if (v < key.min() || v > key.max()) {
+            return v + " is out of range";
+          }
+        }
+        case LONG -> c.getLong(p);
+        case DOUBLE -> {
+          double v = c.getDouble(p);
+          if (!(v >= key.min() && v <= key.max())) {
+            return v + " is out of range";
+          }
+        }
+        case BOOLEAN -> c.getBoolean(p);
+        case STRING -> c.getString(p);
+        case CHOICE -> {
+          String v = c.getString(p);
+          if (!key.choices().contains(v)) {
+            return "'" + v + "' is not a valid choice";
+          }
+        }
+        default -> throw new IllegalStateException(key.type().toString());
+      }
+    } catch (com.typesafe.config.ConfigException.WrongType e) {
+      return "'" + c.getValue(p).unwrapped() + "' has the wrong type";
+    }
+    return null;
+  }
+
+  private static String suggestion(String path) {
+    String best = Keys.ALL.stream().map(ConfigKey::path)
+        .min(Comparator.comparingInt(k -> editDistance(k, path))).orElse(null);
+    if (best != null && editDistance(best, path) <= Math.max(2, path.length() / 4)) {
+      return "; did you mean '" + best + "'?";
+    }
+    String section = path.contains(".") ? path.substring(0, path.indexOf('.') + 1) : "";
+    List<String> same = Keys.ALL.stream().map(ConfigKey::path).filter(k -> k.startsWith(section)).toList();
+    if (!section.isEmpty() && !same.isEmpty()) {
+      return "; keys under '" + section + "' are " + String.join(", ", same);
+    }
+    return "";
+  }
+
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  public int getInt(ConfigKey k) {
+    return config.getInt(k.path());
+  }
+
+  public long getLong(ConfigKey k) {
+    return config.getLong(k.path());
+  }
+
+  public double getDouble(ConfigKey k) {
+    return config.getDouble(k.path());
+  }
+
+  public boolean getBoolean(ConfigKey k) {
+    return config.getBoolean(k.path());
+  }
+
+  public String getString(ConfigKey k) {
+    return config.getString(k.path());
+  }
+
+  /** A choice key's value as an enum constant: "fashion-mnist" → FASHION_MNIST. */
+  public <E extends Enum<E>> E getEnum(ConfigKey k, Class<E> type) {
+    return Enum.valueOf(type, config.getString(k.path()).replace('-', '_').toUpperCase(Locale.ROOT));
+  }
+
+  /** The Spark properties under {@code spark.conf}, passed to Spark verbatim. */
+  public Map<String, String> sparkConf() {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (config.hasPath(Keys.SPARK_CONF_PREFIX)) {
+      ConfigObject o = config.getObject(Keys.SPARK_CONF_PREFIX);
+      o.forEach((k, v) -> out.put(k, String.valueOf(v.unwrapped())));
+    }
+    return out;
+  }
+
+  /** The full resolved configuration as HOCON, every key with its documentation line above it. */
+  public String render() {
+    StringBuilder sb = new StringBuilder("# fedspark resolved configuration (defaults included)\n");
+    String section = "";
+    for (ConfigKey k : Keys.ALL) {
+      String s = k.path().substring(0, k.path().indexOf('.'));
+      if (!s.equals(section)) {
+        sb.append('\n');
+        section = s;
+      }
+      sb.append("# ").append(k.doc()).append('\n');
+      sb.append(k.path()).append(" = ").append(config.getValue(k.path()).render(ConfigRenderOptions.concise()))
+          .append('\n');
+    }
+    Map<String, String> spark = sparkConf();
+    if (!spark.isEmpty()) {
+      sb.append("\n# Spark properties passed verbatim\n");
+      spark.forEach((k, v) -> sb.append(Keys.SPARK_CONF_PREFIX).append(".\"").append(k).append("\" = \"")
+          .append(v).append("\"\n"));
+    }
+    return sb.toString();
+  }
+}

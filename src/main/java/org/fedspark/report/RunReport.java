@@ -1,0 +1,143 @@
+package org.fedspark.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.fedspark.config.FedConfig;
+import org.fedspark.config.Keys;
+import org.fedspark.data.DatasetInfo;
+import org.fedspark.data.FederatedData;
+import org.fedspark.model.Blas;
+import org.fedspark.model.Model;
+import org.fedspark.run.RunStatus;
+
+/**
+ * Keeps {@code summary.json} current and, when the run ends, writes the charts and the HTML report.
+ * The summary says plainly which values are the last ones ({@code last}) and which the best
+ * ({@code best_personalized_acc_mean}), and its {@code status} says whether the run completed: a file
+ * with status {@code running} belongs to a run that is going on or was killed.
+ */
+public final class RunReport {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final FedConfig cfg;
+  private final OutputDir out;
+  private final Map<String, Object> run = new LinkedHashMap<>();
+  private final Map<String, Object> dataset = new LinkedHashMap<>();
+  private final Map<String, Object> environment = new LinkedHashMap<>();
+  private final String started = Instant.now().toString();
+  private final long startNanos = System.nanoTime();
+  private Map<String, Object> summary = Map.of();
+
+  public RunReport(FedConfig cfg, OutputDir out, SparkSession spark) {
+    this.cfg = cfg;
+    this.out = out;
+    run.put("name", cfg.getString(Keys.RUN_NAME));
+    run.put("algorithm", cfg.getString(Keys.ALGORITHM));
+    run.put("seed", cfg.getLong(Keys.SEED));
+    run.put("rounds_planned", cfg.getInt(Keys.ROUNDS));
+    environment.put("spark_version", spark.version());
+    environment.put("master", spark.sparkContext().master());
+    environment.put("default_parallelism", spark.sparkContext().defaultParallelism());
+    environment.put("java_version", System.getProperty("java.version"));
+    environment.put("linear_algebra", Blas.describe());
+  }
+
+  /** The BLAS/LAPACK implementations in use, e.g. "BLAS=JavaBLAS, LAPACK=JavaLAPACK". */
+  public String blas() {
+    return Blas.describe();
+  }
+
+  /** Records what was loaded and built. */
+  public void describe(FederatedData fed, Model model, String algorithm, String codec, double loadSeconds) {
+    DatasetInfo info = fed.info();
+    run.put("algorithm", algorithm);
+    run.put("model", cfg.getString(Keys.MODEL));
+    run.put("model_layout", model.layout().toString());
+    run.put("parameters", model.layout().size());
+    run.put("codec", codec);
+    dataset.put("name", info.name());
+    dataset.put("clients", info.numClients());
+    dataset.put("features", info.numFeatures());
+    dataset.put("classes", info.numClasses());
+    dataset.put("train_examples", info.totalTrain());
+    dataset.put("test_examples", info.totalTest());
+    int[] sorted = info.trainCounts().clone();
+    Arrays.sort(sorted);
+    if (sorted.length > 0) {
+      dataset.put("train_per_client_min", sorted[0]);
+      dataset.put("train_per_client_median", sorted[sorted.length / 2]);
+      dataset.put("train_per_client_max", sorted[sorted.length - 1]);
+    }
+    dataset.put("load_seconds", loadSeconds);
+    environment.put("partitions", fed.partitioner().numPartitions());
+  }
+
+  /** Rewrites summary.json (atomically) with the metrics so far. */
+  public void writeSummary(RunStatus status, String message, List<RoundMetrics> rows) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("status", status.label());
+    if (!message.isEmpty()) {
+      s.put("message", message);
+    }
+    s.put("started", started);
+    s.put("wall_seconds", (System.nanoTime() - startNanos) / 1e9);
+    s.put("run", run);
+    s.put("dataset", dataset);
+    if (!rows.isEmpty()) {
+      RoundMetrics last = rows.get(rows.size() - 1);
+      s.put("rounds_completed", last.round());
+      s.put("last", clean(last.asColumns()));
+      RoundMetrics best = rows.get(0);
+      for (RoundMetrics r : rows) {
+        if (r.personalizedAccMean() > best.personalizedAccMean()) {
+          best = r;
+        }
+      }
+      s.put("best_personalized_acc_mean", Map.of("value", best.personalizedAccMean(), "round", best.round()));
+      double roundSeconds = 0;
+      for (RoundMetrics r : rows) {
+        roundSeconds += r.roundSeconds();
+      }
+      s.put("total_uplink_bytes", last.cumUplinkBytes());
+      s.put("total_downlink_bytes", last.cumDownlinkBytes());
+      s.put("mean_evaluated_round_seconds", roundSeconds / rows.size());
+    } else {
+      s.put("rounds_completed", 0);
+    }
+    s.put("environment", environment);
+    s.put("outputs", List.of("config.conf", "metrics.csv", "summary.json", "accuracy.png", "loss.png", "report.html"));
+    summary = s;
+    try {
+      out.writeString("summary.json", JSON.writeValueAsString(s) + "\n");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Final summary, charts and HTML report. */
+  public void finish(RunStatus status, String message, List<RoundMetrics> rows) {
+    writeSummary(status, message, rows);
+    if (!rows.isEmpty()) {
+      Charts.write(out, rows, cfg.getString(Keys.RUN_NAME));
+    }
+    HtmlReport.write(out, summary, rows);
+  }
+
+  public Map<String, Object> summary() {
+    return summary;
+  }
+
+  /** JSON has no NaN: undefined metrics become null. */
+  private static Map<String, Object> clean(Map<String, Object> m) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    m.forEach((k, v) -> c.put(k, v instanceof Double d && !Double.isFinite(d) ? null : v));
+    return c;
+  }
+}

@@ -1,0 +1,148 @@
+package org.fedspark.run;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.fedspark.client.ClientStrategy;
+import org.fedspark.codec.Message;
+import org.fedspark.codec.VectorCodec;
+import org.fedspark.codec.WireFormat;
+import org.fedspark.data.ClientData;
+import org.fedspark.data.ClientPartitioner;
+import org.fedspark.model.Model;
+import org.fedspark.server.AggregationSpec;
+import org.fedspark.server.RoundAggregate;
+import org.fedspark.server.RoundPlan;
+
+/**
+ * The Spark mechanics of a round, independent of any algorithm: ship the server's messages (one
+ * broadcast for the shared part, per-client messages only to the partition holding the client), run
+ * the client half in every client's partition, combine the uploads with one {@code treeAggregate}, and
+ * keep the clients' new personal state where the clients live.
+ *
+ * <p>Personal state is an RDD aligned with the data RDD; each round it is replaced by the new state
+ * (persisted, the old one unpersisted) and checkpointed every few rounds so that its lineage, and the
+ * cost of recovering a lost partition, stays bounded. Stateless algorithms keep no such RDD.
+ */
+final class RoundEngine<S extends Serializable> {
+  private static final int TREE_DEPTH = 2;
+
+  private final JavaSparkContext jsc;
+  private final JavaRDD<ClientData> data;
+  private final ClientPartitioner partitioner;
+  private final ClientRuntime<S> runtime;
+  private final boolean stateful;
+  private final VectorCodec codec;
+  private final int checkpointEvery;
+  private JavaRDD<ClientSlot<S>> states;
+
+  /** Uplink and downlink bytes and the training loss of the last round. */
+  record RoundTraffic(long uplinkBytes, long downlinkBytes, int participants, double trainLoss) {}
+
+  RoundEngine(JavaSparkContext jsc, JavaRDD<ClientData> data, ClientPartitioner partitioner,
+      ClientStrategy<S> client, Model model, long seed, VectorCodec codec, int checkpointEvery) {
+    this.jsc = jsc;
+    this.data = data;
+    this.partitioner = partitioner;
+    this.runtime = new ClientRuntime<>(client, model, seed, codec);
+    this.stateful = client.stateful();
+    this.codec = codec;
+    this.checkpointEvery = checkpointEvery;
+    ClientRuntime<S> rt = runtime;
+    this.states = data.mapPartitions(rt::initialStates, true).persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * Runs round {@code round} for the sampled clients; returns the combined uploads (handed to the
+   * server by the caller) and the round's traffic.
+   */
+  Map.Entry<RoundAggregate, RoundTraffic> fit(int round, int[] sampled, RoundPlan plan, AggregationSpec spec) {
+    byte[] shared = WireFormat.encode(plan.broadcast(), codec);
+    long downlink = (long) shared.length * sampled.length;
+    Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(new ClientRuntime.RoundBroadcast(round, shared, sampled));
+    JavaRDD<ClientSlot<S>> slots = states;
+    if (!plan.perClient().isEmpty()) {
+      Map<Integer, byte[]> encoded = new HashMap<>();
+      for (Map.Entry<Integer, Message> e : plan.perClient().entrySet()) {
+        if (Arrays.binarySearch(sampled, e.getKey()) < 0) {
+          throw new IllegalArgumentException("round " + round + ": message for client " + e.getKey() + ", which was not sampled");
+        }
+        byte[] b = WireFormat.encode(e.getValue(), codec);
+        downlink += b.length;
+        encoded.put(e.getKey(), b);
+      }
+      slots = attachInboxes(states, encoded);
+    }
+    ClientRuntime<S> rt = runtime;
+    JavaRDD<ClientRoundResult<S>> results = data.zipPartitions(slots, (d, s) -> rt.fit(d, s, bc.value()));
+    if (stateful) {
+      results.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    VectorCodec c = codec;
+    RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec), (a, r) -> a.add(r, c),
+        RoundAccumulator::merge, TREE_DEPTH);
+    if (!acc.updates.isFinite()) {
+      throw new DivergenceException(round, "a client uploaded NaN, infinite or absurdly large (>= 2^62) values");
+    }
+    if (stateful) {
+      JavaRDD<ClientSlot<S>> next = results.map(r -> new ClientSlot<>(r.clientId(), r.state(), null))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      if (round % checkpointEvery == 0) {
+        next.checkpoint();
+      }
+      next.count();
+      states.unpersist(false);
+      results.unpersist(false);
+      states = next;
+    }
+    bc.destroy();
+    RoundTraffic traffic = new RoundTraffic(acc.uplinkBytes, downlink, acc.participants, acc.trainLoss());
+    return Map.entry(acc.updates.result(), traffic);
+  }
+
+  /** Evaluates every client: its personalized model and the global model (if given) on its test split. */
+  List<ClientEval> evaluate(int round, Message evalMessage, double[] global) {
+    byte[] msg = WireFormat.encode(evalMessage, codec);
+    Broadcast<ClientRuntime.EvalBroadcast> bc = jsc.broadcast(new ClientRuntime.EvalBroadcast(round, msg, global));
+    ClientRuntime<S> rt = runtime;
+    List<ClientEval> out = data.zipPartitions(states, (d, s) -> rt.evaluate(d, s, bc.value())).collect();
+    bc.destroy();
+    return out;
+  }
+
+  /** Releases the cached state. */
+  void close() {
+    states.unpersist(false);
+  }
+
+  /**
+   * Pairs each client's state with its per-client message. The messages are cut into one map per
+   * partition (by the same partitioner), so each partition receives only its own clients' messages.
+   */
+  private JavaRDD<ClientSlot<S>> attachInboxes(JavaRDD<ClientSlot<S>> st, Map<Integer, byte[]> encoded) {
+    int p = partitioner.numPartitions();
+    List<HashMap<Integer, byte[]>> perPartition = new ArrayList<>(p);
+    for (int i = 0; i < p; i++) {
+      perPartition.add(new HashMap<>());
+    }
+    encoded.forEach((client, bytes) -> perPartition.get(partitioner.partitionOf(client)).put(client, bytes));
+    JavaRDD<HashMap<Integer, byte[]>> inbox = jsc.parallelize(perPartition, p);
+    return st.zipPartitions(inbox, (Iterator<ClientSlot<S>> s, Iterator<HashMap<Integer, byte[]>> in) -> {
+      Map<Integer, byte[]> mine = in.hasNext() ? in.next() : Map.of();
+      List<ClientSlot<S>> out = new ArrayList<>();
+      while (s.hasNext()) {
+        ClientSlot<S> slot = s.next();
+        out.add(new ClientSlot<>(slot.clientId(), slot.state(), mine.get(slot.clientId())));
+      }
+      return out.iterator();
+    });
+  }
+}

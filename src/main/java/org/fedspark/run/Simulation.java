@@ -1,0 +1,174 @@
+package org.fedspark.run;
+
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.fedspark.algorithm.Algorithms;
+import org.fedspark.algorithm.FederatedAlgorithm;
+import org.fedspark.client.InitialParams;
+import org.fedspark.codec.Float64Codec;
+import org.fedspark.codec.VectorCodec;
+import org.fedspark.config.FedConfig;
+import org.fedspark.config.Keys;
+import org.fedspark.data.DataSpec;
+import org.fedspark.data.FederatedData;
+import org.fedspark.data.FederatedDataLoader;
+import org.fedspark.model.Model;
+import org.fedspark.model.Models;
+import org.fedspark.report.MetricsCsv;
+import org.fedspark.report.OutputDir;
+import org.fedspark.report.Progress;
+import org.fedspark.report.RoundMetrics;
+import org.fedspark.report.RunReport;
+import org.fedspark.server.ClientSampler;
+import org.fedspark.server.RoundAggregate;
+import org.fedspark.server.RoundPlan;
+import org.fedspark.server.ServerContext;
+import org.fedspark.server.ServerStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One federated simulation, start to end: load the federation, build the model and the algorithm, run
+ * the rounds (sample → configure → client fit → aggregate → server update → evaluate), and keep the
+ * output directory current after every evaluation ({@code config.conf}, {@code metrics.csv},
+ * {@code summary.json}, then charts and the HTML report at the end).
+ */
+public final class Simulation {
+  private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
+
+  private final SparkSession spark;
+  private final FedConfig cfg;
+  private final OutputDir out;
+  private final PrintStream console;
+
+  public Simulation(SparkSession spark, FedConfig cfg, OutputDir out, PrintStream console) {
+    this.spark = spark;
+    this.cfg = cfg;
+    this.out = out;
+    this.console = console;
+  }
+
+  public SimulationResult run() {
+    long start = System.nanoTime();
+    RunReport report = new RunReport(cfg, out, spark);
+    out.writeString("config.conf", cfg.render());
+    report.writeSummary(RunStatus.RUNNING, "", List.of());
+    FederatedData fed = null;
+    List<RoundMetrics> rows = new ArrayList<>();
+    try {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      DataSpec spec = DataSpecs.from(cfg);
+      int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
+      fed = FederatedDataLoader.load(spark, spec, partitions);
+      Model model = Models.create(cfg.getString(Keys.MODEL), fed.info().numFeatures(), fed.info().numClasses(),
+          cfg.getInt(Keys.HIDDEN), cfg.getDouble(Keys.WEIGHT_DECAY));
+      FederatedAlgorithm<?> alg = Algorithms.create(cfg);
+      report.describe(fed, model, alg.name(), Float64Codec.INSTANCE.name(), (System.nanoTime() - start) / 1e9);
+      console.printf(Locale.ROOT, "fedspark: %s on %s: %d clients, %d train / %d test examples, %s (%d params)%n",
+          alg.name(), fed.info().name(), fed.info().numClients(), fed.info().totalTrain(), fed.info().totalTest(),
+          cfg.getString(Keys.MODEL), model.layout().size());
+      console.printf("fedspark: Spark %s, master %s, %d partitions; %s; output %s%n", spark.version(),
+          spark.sparkContext().master(), fed.partitioner().numPartitions(), report.blas(), out.uri());
+      runRounds(jsc, fed, model, alg, report, rows, start);
+      report.finish(RunStatus.COMPLETED, "", rows);
+      return new SimulationResult(RunStatus.COMPLETED, "", List.copyOf(rows), report.summary(), out.uri());
+    } catch (DivergenceException e) {
+      LOG.error(e.getMessage());
+      report.finish(RunStatus.DIVERGED, e.getMessage(), rows);
+      return new SimulationResult(RunStatus.DIVERGED, e.getMessage(), List.copyOf(rows), report.summary(), out.uri());
+    } catch (RuntimeException e) {
+      report.finish(RunStatus.FAILED, String.valueOf(e.getMessage()), rows);
+      throw e;
+    } finally {
+      if (fed != null) {
+        fed.clients().unpersist(false);
+      }
+    }
+  }
+
+  private <S extends Serializable> void runRounds(JavaSparkContext jsc, FederatedData fed, Model model,
+      FederatedAlgorithm<S> alg, RunReport report, List<RoundMetrics> rows, long start) {
+    long seed = cfg.getLong(Keys.SEED);
+    int rounds = cfg.getInt(Keys.ROUNDS);
+    int evalEvery = cfg.getInt(Keys.EVAL_EVERY);
+    VectorCodec codec = Float64Codec.INSTANCE;
+    ServerStrategy server = alg.server();
+    server.initialize(new ServerContext(model, fed.info(), InitialParams.of(model, seed), seed));
+    ClientSampler sampler = new ClientSampler(fed.info().numClients(), cfg.getDouble(Keys.FRACTION), seed);
+    if (alg.client().stateful()) {
+      jsc.setCheckpointDir(checkpointDir());
+    }
+    RoundEngine<S> engine = new RoundEngine<>(jsc, fed.clients(), fed.partitioner(), alg.client(), model, seed, codec,
+        cfg.getInt(Keys.CHECKPOINT_EVERY));
+    long cumUp = 0;
+    long cumDown = 0;
+    long loopStart = System.nanoTime();
+    String status = "";
+    try (Progress progress = new Progress(alg.name(), rounds, cfg.getEnum(Keys.PROGRESS, Progress.Mode.class), console)) {
+      for (int t = 1; t <= rounds; t++) {
+        long t0 = System.nanoTime();
+        int[] sampled = sampler.sample(t);
+        RoundPlan plan = server.configureFit(t, sampled);
+        Map.Entry<RoundAggregate, RoundEngine.RoundTraffic> r = engine.fit(t, sampled, plan, server.aggregation());
+        server.aggregateFit(t, r.getKey());
+        checkFinite(t, server);
+        RoundEngine.RoundTraffic traffic = r.getValue();
+        cumUp += traffic.uplinkBytes();
+        cumDown += traffic.downlinkBytes();
+        double roundSeconds = (System.nanoTime() - t0) / 1e9;
+        if (t % evalEvery == 0 || t == rounds) {
+          long e0 = System.nanoTime();
+          EvalSummary ev = EvalSummary.of(engine.evaluate(t, server.configureEvaluate(t), server.globalModel().orElse(null)));
+          double evalSeconds = (System.nanoTime() - e0) / 1e9;
+          RoundMetrics m = new RoundMetrics(t, ev.accMean(), ev.accWeighted(), ev.accStd(), ev.accWorst10(), ev.loss(),
+              ev.globalAcc(), ev.globalLoss(), traffic.trainLoss(), traffic.participants(), traffic.uplinkBytes(),
+              traffic.downlinkBytes(), cumUp, cumDown, roundSeconds, evalSeconds, (System.nanoTime() - loopStart) / 1e9);
+          rows.add(m);
+          out.writeString("metrics.csv", MetricsCsv.render(rows));
+          report.writeSummary(RunStatus.RUNNING, "", rows);
+          if (!Double.isNaN(ev.accMean()) && !Double.isFinite(ev.loss())) {
+            throw new DivergenceException(t, "the evaluation loss is NaN");
+          }
+          status = String.format(Locale.ROOT, "acc %.4f%s loss %.4f", ev.accMean(),
+              Double.isNaN(ev.globalAcc()) ? "" : String.format(Locale.ROOT, " global %.4f", ev.globalAcc()),
+              traffic.trainLoss());
+        }
+        progress.roundDone(t, status);
+      }
+    } finally {
+      engine.close();
+      deleteCheckpoints();
+    }
+  }
+
+  private static void checkFinite(int round, ServerStrategy server) {
+    server.globalModel().ifPresent(w -> {
+      for (double v : w) {
+        if (!Double.isFinite(v)) {
+          throw new DivergenceException(round, "the global model has NaN or infinite values");
+        }
+      }
+    });
+  }
+
+  private String checkpointDir() {
+    String dir = cfg.getString(Keys.CHECKPOINT_DIR);
+    return dir.isEmpty() ? out.path("_checkpoints").toString() : dir;
+  }
+
+  private void deleteCheckpoints() {
+    if (cfg.getString(Keys.CHECKPOINT_DIR).isEmpty() && out.exists("_checkpoints")) {
+      try {
+        out.fileSystem().delete(out.path("_checkpoints"), true);
+      } catch (java.io.IOException e) {
+        LOG.warn("could not remove checkpoints: {}", e.getMessage());
+      }
+    }
+  }
+}

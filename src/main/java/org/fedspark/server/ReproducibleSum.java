@@ -1,0 +1,110 @@
+package org.fedspark.server;
+
+import java.io.Serializable;
+
+/**
+ * An order-independent sum of double vectors, so that aggregated models are bitwise identical whatever
+ * the number of cores, partitions or the shape of Spark's aggregation tree.
+ *
+ * <p>Floating-point addition is not associative: {@code treeAggregate} over 2 or 8 partitions groups the
+ * client updates differently and the last bits of the average differ, which then grow over rounds.
+ * Here every addend is first cut, deterministically and on its own, to a fixed-point number with 63
+ * fractional bits, {@code x ≈ hi + lo·2⁻⁶³} with {@code hi = ⌊x⌋} and {@code 0 ≤ lo < 2⁶³}; the sum of
+ * those integers is exact, hence independent of order. The only rounding is the per-addend truncation
+ * (below 1.1e-19 in absolute value) and the final conversion back to double. This is the fixed-point
+ * idea of reproducible summation (Demmel &amp; Nguyen, "Fast reproducible floating-point summation",
+ * ARITH 2013) in its simplest form, sufficient for model parameters whose magnitudes stay below 2⁶².
+ *
+ * <p>A non-finite addend or one of magnitude ≥ 2⁶² marks the sum as {@linkplain #isFinite() not finite}:
+ * a diverged run is detected, never silently wrapped around.
+ */
+public final class ReproducibleSum implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final double TWO_63 = 0x1p63;
+  private static final double TWO_M63 = 0x1p-63;
+  private static final double LIMIT = 0x1p62;
+
+  private final long[] hi;
+  private final long[] lo;
+  private boolean finite = true;
+
+  public ReproducibleSum(int length) {
+    hi = new long[length];
+    lo = new long[length];
+  }
+
+  public int length() {
+    return hi.length;
+  }
+
+  /** Adds {@code scale · v} (the product is rounded once per element, the same way every time). */
+  public void addScaled(double[] v, double scale) {
+    if (v.length != hi.length) {
+      throw new IllegalArgumentException("vector length " + v.length + " != sum length " + hi.length);
+    }
+    for (int i = 0; i < v.length; i++) {
+      addAt(i, scale * v[i]);
+    }
+  }
+
+  public void add(double[] v) {
+    addScaled(v, 1.0);
+  }
+
+  /** Adds one value to element {@code i}. */
+  public void addAt(int i, double x) {
+    if (!(Math.abs(x) < LIMIT)) {
+      finite = false;
+      return;
+    }
+    double f = Math.floor(x);
+    long h = (long) f;
+    long l = (long) ((x - f) * TWO_63);
+    hi[i] += h;
+    long s = lo[i] + l;
+    if (s < 0) {
+      s &= Long.MAX_VALUE;
+      hi[i]++;
+    }
+    lo[i] = s;
+  }
+
+  /** Adds another sum of the same length into this one (exact). */
+  public void merge(ReproducibleSum o) {
+    if (o.hi.length != hi.length) {
+      throw new IllegalArgumentException("cannot merge sums of length " + o.hi.length + " and " + hi.length);
+    }
+    finite &= o.finite;
+    for (int i = 0; i < hi.length; i++) {
+      hi[i] += o.hi[i];
+      long s = lo[i] + o.lo[i];
+      if (s < 0) {
+        s &= Long.MAX_VALUE;
+        hi[i]++;
+      }
+      lo[i] = s;
+    }
+  }
+
+  /** False once a NaN, ∞ or out-of-range value was added. */
+  public boolean isFinite() {
+    return finite;
+  }
+
+  /** Value of element {@code i}; NaN if the sum is not finite. */
+  public double get(int i) {
+    if (!finite) {
+      return Double.NaN;
+    }
+    return (double) hi[i] + (double) lo[i] * TWO_M63;
+  }
+
+  /** The sum times {@code scale}, as doubles (all NaN if not finite). */
+  public double[] toArray(double scale) {
+    double[] out = new double[hi.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = get(i) * scale;
+    }
+    return out;
+  }
+}

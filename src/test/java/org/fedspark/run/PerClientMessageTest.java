@@ -1,0 +1,103 @@
+package org.fedspark.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.fedspark.client.ClientContext;
+import org.fedspark.client.ClientStrategy;
+import org.fedspark.client.FitResult;
+import org.fedspark.client.LocalSgd;
+import org.fedspark.codec.Float64Codec;
+import org.fedspark.codec.Message;
+import org.fedspark.data.ClientData;
+import org.fedspark.data.ClientPartitioner;
+import org.fedspark.data.LocalDataset;
+import org.fedspark.model.Models;
+import org.fedspark.server.AggregationSpec;
+import org.fedspark.server.RoundAggregate;
+import org.fedspark.server.RoundPlan;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import scala.Tuple2;
+
+/**
+ * The engine's transport for server-side personal parts: a per-client message reaches exactly its
+ * client (and is counted), a client's state persists across rounds, and collected vectors come back
+ * per client.
+ */
+class PerClientMessageTest {
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSessions.local(2);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** Echoes its personal message plus a counter it keeps as state. */
+  static final class EchoClient implements ClientStrategy<Integer> {
+    @Override
+    public Integer initialState(ClientContext ctx) {
+      return 0;
+    }
+
+    @Override
+    public FitResult<Integer> fit(ClientContext ctx, Integer state, Message in) {
+      double[] echo = {in.vector("mine")[0], state + 1, in.scalar("shared")};
+      return new FitResult<>(state + 1, Message.builder().vector("echo", echo).vector("sum", new double[] {1}).build(),
+          new LocalSgd.TrainStats(Double.NaN, 0, 0));
+    }
+
+    @Override
+    public double[] personalModel(ClientContext ctx, Integer state, Message in) {
+      return new double[0];
+    }
+  }
+
+  @Test
+  void perClientMessagesReachOnlyTheirClient() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int n = 9;
+    ClientPartitioner part = new ClientPartitioner(n, 4);
+    java.util.List<Tuple2<Integer, ClientData>> clients = new java.util.ArrayList<>();
+    for (int c = 0; c < n; c++) {
+      clients.add(new Tuple2<>(c, new ClientData(c, LocalDataset.empty(2), LocalDataset.empty(2))));
+    }
+    var data = jsc.parallelizePairs(clients).partitionBy(part).values();
+    RoundEngine<Integer> engine = new RoundEngine<>(jsc, data, part, new EchoClient(),
+        Models.create("softmax", 2, 2, 1, 0), 1, Float64Codec.INSTANCE, 2);
+    AggregationSpec spec = new AggregationSpec("weight", Set.of("echo"));
+    int[] sampled = {1, 4, 8};
+    for (int round = 1; round <= 3; round++) {
+      Map<Integer, Message> personal = new HashMap<>();
+      for (int c : sampled) {
+        personal.put(c, Message.builder().vector("mine", new double[] {100 * c + round}).build());
+      }
+      RoundPlan plan = new RoundPlan(Message.builder().scalar("shared", 5).build(), personal);
+      Map.Entry<RoundAggregate, RoundEngine.RoundTraffic> r = engine.fit(round, sampled, plan, spec);
+      SortedMap<Integer, Message> got = r.getKey().collected();
+      assertEquals(Set.of(1, 4, 8), got.keySet());
+      for (int c : sampled) {
+        assertArrayEquals(new double[] {100 * c + round, round, 5}, got.get(c).vector("echo"));
+      }
+      assertArrayEquals(new double[] {3}, r.getKey().weightedSums().get("sum"));
+      long perClientBytes = 1 + 2 + 2 + 1 + 4 + 4 + 8;
+      long sharedBytes = 1 + 2 + 1 + 6 + 8 + 2;
+      assertEquals(3 * sharedBytes + 3 * perClientBytes, r.getValue().downlinkBytes());
+      assertTrue(r.getValue().uplinkBytes() > 0);
+    }
+    engine.close();
+  }
+}

@@ -1,0 +1,111 @@
+package org.fedspark.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ReproducibleSumTest {
+
+  private static List<double[]> randomVectors(int count, int len, long seed) {
+    Random r = new Random(seed);
+    List<double[]> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      double[] v = new double[len];
+      for (int j = 0; j < len; j++) {
+        // mixed magnitudes and signs: where plain summation order matters most
+        v[j] = r.nextGaussian() * Math.pow(10, r.nextInt(12) - 6);
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
+  @Test
+  void sumIsBitwiseIndependentOfOrderAndGrouping() {
+    List<double[]> vs = randomVectors(200, 50, 1);
+    ReproducibleSum seq = new ReproducibleSum(50);
+    vs.forEach(seq::add);
+
+    List<double[]> shuffled = new ArrayList<>(vs);
+    Collections.shuffle(shuffled, new Random(7));
+    // group into uneven chunks, sum each, merge in reverse order: another aggregation tree
+    List<ReproducibleSum> parts = new ArrayList<>();
+    int i = 0;
+    int chunk = 1;
+    while (i < shuffled.size()) {
+      ReproducibleSum p = new ReproducibleSum(50);
+      for (int k = 0; k < chunk && i < shuffled.size(); k++, i++) {
+        p.add(shuffled.get(i));
+      }
+      parts.add(p);
+      chunk = chunk * 2 + 1;
+    }
+    ReproducibleSum tree = new ReproducibleSum(50);
+    for (int k = parts.size() - 1; k >= 0; k--) {
+      tree.merge(parts.get(k));
+    }
+    assertArrayEquals(seq.toArray(1.0), tree.toArray(1.0), 0.0);
+
+    // plain double summation does depend on order for this data (so the test can fail)
+    double[] a = new double[50];
+    double[] b = new double[50];
+    vs.forEach(v -> { for (int j = 0; j < 50; j++) a[j] += v[j]; });
+    shuffled.forEach(v -> { for (int j = 0; j < 50; j++) b[j] += v[j]; });
+    boolean differs = false;
+    for (int j = 0; j < 50; j++) {
+      differs |= a[j] != b[j];
+    }
+    assertTrue(differs, "test data should expose non-associativity of plain summation");
+  }
+
+  @Test
+  void matchesExactBigDecimalSumToWithinTruncation() {
+    List<double[]> vs = randomVectors(300, 20, 3);
+    ReproducibleSum s = new ReproducibleSum(20);
+    vs.forEach(s::add);
+    for (int j = 0; j < 20; j++) {
+      BigDecimal exact = BigDecimal.ZERO;
+      for (double[] v : vs) {
+        exact = exact.add(new BigDecimal(v[j]));
+      }
+      double ref = exact.round(MathContext.DECIMAL64).doubleValue();
+      // error: ≤ 300 truncations of 2^-63 plus one final rounding
+      assertEquals(ref, s.get(j), 300 * 0x1p-63 + Math.ulp(ref));
+    }
+  }
+
+  @Test
+  void scaledAddAndNegativeValues() {
+    ReproducibleSum s = new ReproducibleSum(3);
+    s.addScaled(new double[] {-0.3, 2.5, -7.0}, 2.0);
+    s.addScaled(new double[] {0.1, -0.5, 1.0}, -1.0);
+    assertEquals(-0.7, s.get(0), 1e-15);
+    assertEquals(5.5, s.get(1), 1e-15);
+    assertEquals(-15.0, s.get(2), 0.0);
+  }
+
+  @Test
+  void nonFiniteInputMarksSumNotFinite() {
+    ReproducibleSum s = new ReproducibleSum(2);
+    s.add(new double[] {1, 2});
+    assertTrue(s.isFinite());
+    s.add(new double[] {Double.NaN, 0});
+    assertFalse(s.isFinite());
+    assertTrue(Double.isNaN(s.get(1)));
+    ReproducibleSum big = new ReproducibleSum(1);
+    big.add(new double[] {1e300});
+    assertFalse(big.isFinite());
+    ReproducibleSum merged = new ReproducibleSum(2);
+    merged.merge(s);
+    assertFalse(merged.isFinite());
+  }
+}
