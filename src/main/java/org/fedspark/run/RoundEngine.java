@@ -103,7 +103,9 @@ final class RoundEngine<S extends Serializable> {
       results.unpersist(false);
       states = next;
     }
-    bc.destroy();
+    // Not destroy(): the new state's lineage (until its next checkpoint) still refers to this
+    // broadcast, and Spark may need it to recompute a lost partition.
+    bc.unpersist(false);
     RoundTraffic traffic = new RoundTraffic(acc.uplinkBytes, downlink, acc.participants, acc.trainLoss());
     return Map.entry(acc.updates.result(), traffic);
   }

@@ -26,6 +26,7 @@ import org.fedspark.server.RoundPlan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import scala.Tuple2;
 
 /**
@@ -66,9 +67,13 @@ class PerClientMessageTest {
     }
   }
 
+  @TempDir
+  java.nio.file.Path tmp;
+
   @Test
   void perClientMessagesReachOnlyTheirClient() {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setCheckpointDir(tmp.toString());
     int n = 9;
     ClientPartitioner part = new ClientPartitioner(n, 4);
     java.util.List<Tuple2<Integer, ClientData>> clients = new java.util.ArrayList<>();
