@@ -1,25 +1,15 @@
 package org.fedspark.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
-import org.fedspark.report.OutputDir;
 import org.fedspark.report.RoundMetrics;
+import org.fedspark.run.FedSpark;
 import org.fedspark.run.RunStatus;
-import org.fedspark.run.Simulation;
 import org.fedspark.run.SimulationResult;
 import org.fedspark.run.SparkSessions;
 import picocli.CommandLine.Command;
@@ -46,19 +36,11 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path parent = new Path(configPath).getParent();
-    FedConfig cfg = FedConfig.parse(readConfig(configPath), configPath, overrides,
-        name -> readConfig(parent == null || new Path(name).isAbsolute() ? name : new Path(parent, name).toString()));
-    String outDir = out != null ? out : cfg.getString(Keys.OUT);
-    if (outDir.isEmpty()) {
-      outDir = "runs/" + cfg.getString(Keys.RUN_NAME) + "-"
-          + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    }
+    FedConfig cfg = FedSpark.loadConfig(configPath, overrides);
     SparkSession spark = SparkSessions.create("fedspark " + cfg.getString(Keys.RUN_NAME), cfg.getString(Keys.MASTER),
         cfg.getBoolean(Keys.UI), cfg.sparkConf());
     try {
-      OutputDir dir = new OutputDir(outDir, spark.sparkContext().hadoopConfiguration());
-      SimulationResult r = new Simulation(spark, cfg, dir, System.out).run();
+      SimulationResult r = FedSpark.run(spark, cfg, out, System.out);
       report(r);
       return r.status() == RunStatus.COMPLETED ? 0 : DIVERGED;
     } finally {
@@ -78,21 +60,5 @@ final class RunCommand implements Callable<Integer> {
         m.personalizedAccWeighted(), Double.isNaN(m.globalAcc()) ? "" : String.format(Locale.ROOT, ", global model %.4f", m.globalAcc()),
         m.trainLoss(), m.cumUplinkBytes() / 1e6, m.cumDownlinkBytes() / 1e6);
     System.out.println("fedspark: results in " + r.outputUri() + " (metrics.csv, summary.json, report.html)");
-  }
-
-  /** Reads the config through the Hadoop FileSystem API, so local, hdfs:// and s3a:// paths all work. */
-  static String readConfig(String pathText) {
-    try {
-      Path path = new Path(pathText);
-      FileSystem fs = path.getFileSystem(new Configuration());
-      if (!fs.exists(path)) {
-        throw new ConfigException("config file " + pathText + " does not exist; the ready configs are in conf/");
-      }
-      try (InputStream in = fs.open(path)) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-    } catch (IOException e) {
-      throw new ConfigException("cannot read config file " + pathText + ": " + e.getMessage());
-    }
   }
 }

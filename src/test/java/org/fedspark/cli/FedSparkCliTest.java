@@ -72,9 +72,7 @@ class FedSparkCliTest {
   void shippedConfigsAreValid() throws Exception {
     try (var files = Files.list(Path.of("conf"))) {
       for (Path p : files.filter(f -> f.toString().endsWith(".conf")).toList()) {
-        Path parent = p.getParent();
-        org.fedspark.config.FedConfig.parse(Files.readString(p), p.toString(), java.util.List.of(),
-            name -> RunCommand.readConfig(parent.resolve(name).toString()));
+        org.fedspark.run.FedSpark.loadConfig(p.toString(), java.util.List.of());
       }
     }
   }

@@ -1,0 +1,76 @@
+package org.fedspark.run;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.fedspark.config.ConfigException;
+import org.fedspark.config.FedConfig;
+import org.fedspark.config.Keys;
+import org.fedspark.report.OutputDir;
+
+/**
+ * The entry point for programs and notebooks (Zeppelin, spark-shell) that already have a SparkSession:
+ * {@code FedSpark.run(spark, "conf/quickstart.conf", List.of("train.lr=0.1"), null)} runs the same
+ * simulation as {@code fedspark run}, in that session.
+ */
+public final class FedSpark {
+  private FedSpark() {}
+
+  /**
+   * Reads a config file (any Hadoop path; {@code include}s are resolved next to it), applies the
+   * overrides and validates everything.
+   */
+  public static FedConfig loadConfig(String configPath, List<String> overrides) {
+    Path parent = new Path(configPath).getParent();
+    return FedConfig.parse(readText(configPath), configPath, overrides,
+        name -> readText(parent == null || new Path(name).isAbsolute() ? name : new Path(parent, name).toString()));
+  }
+
+  /** The output directory: {@code out} if given, else {@code run.out}, else runs/NAME-TIMESTAMP. */
+  public static String outputDir(FedConfig cfg, String out) {
+    if (out != null && !out.isEmpty()) {
+      return out;
+    }
+    String configured = cfg.getString(Keys.OUT);
+    if (!configured.isEmpty()) {
+      return configured;
+    }
+    return "runs/" + cfg.getString(Keys.RUN_NAME) + "-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+  }
+
+  /** Runs a simulation in {@code spark}; progress goes to {@code console}. */
+  public static SimulationResult run(SparkSession spark, FedConfig cfg, String out, PrintStream console) {
+    OutputDir dir = new OutputDir(outputDir(cfg, out), spark.sparkContext().hadoopConfiguration());
+    return new Simulation(spark, cfg, dir, console).run();
+  }
+
+  /** Reads the config file and runs it; for notebooks. */
+  public static SimulationResult run(SparkSession spark, String configPath, List<String> overrides, String out) {
+    return run(spark, loadConfig(configPath, overrides), out, System.out);
+  }
+
+  /** Reads a text file through the Hadoop FileSystem API, so local, hdfs:// and s3a:// paths work. */
+  static String readText(String pathText) {
+    try {
+      Path path = new Path(pathText);
+      FileSystem fs = path.getFileSystem(new Configuration());
+      if (!fs.exists(path)) {
+        throw new ConfigException("config file " + pathText + " does not exist; the ready configs are in conf/");
+      }
+      try (InputStream in = fs.open(path)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + pathText + ": " + e.getMessage());
+    }
+  }
+}
