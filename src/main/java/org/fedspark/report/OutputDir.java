@@ -25,6 +25,8 @@ public final class OutputDir {
     try {
       this.dir = new Path(uri);
       this.fs = dir.getFileSystem(hadoopConf);
+      // No ".name.crc" side files next to the outputs on local disks (Hadoop's ChecksumFileSystem).
+      fs.setWriteChecksum(false);
       fs.mkdirs(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create output directory " + uri + ": " + e.getMessage(), e);

@@ -44,7 +44,9 @@ public final class Progress implements AutoCloseable {
     if (bar != null) {
       bar.stepTo(round);
       bar.setExtraMessage(status);
-      bar.refresh();
+      if (round < bar.getMax()) {
+        bar.refresh(); // the last line is printed by close()
+      }
     }
   }
 

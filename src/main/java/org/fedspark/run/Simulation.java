@@ -135,7 +135,7 @@ public final class Simulation {
           if (!Double.isNaN(ev.accMean()) && !Double.isFinite(ev.loss())) {
             throw new DivergenceException(t, "the evaluation loss is NaN");
           }
-          status = String.format(Locale.ROOT, "acc %.4f%s loss %.4f", ev.accMean(),
+          status = String.format(Locale.ROOT, "personalized %.4f%s train_loss %.4f", ev.accMean(),
               Double.isNaN(ev.globalAcc()) ? "" : String.format(Locale.ROOT, " global %.4f", ev.globalAcc()),
               traffic.trainLoss());
         }
