@@ -18,15 +18,16 @@ public final class Charts {
 
   public static void write(OutputDir out, List<RoundMetrics> rows, String title) {
     XYChart acc = chart(title + ": accuracy", "accuracy");
-    series(acc, "personalized (mean over clients)", rows, RoundMetrics::personalizedAccMean);
-    series(acc, "personalized (worst 10% of clients)", rows, RoundMetrics::personalizedAccWorst10);
-    series(acc, "global model", rows, RoundMetrics::globalAcc);
+    series(acc, "personalized, mean over clients", rows, RoundMetrics::personalizedAccMean);
+    series(acc, "personalized, worst 10% of clients", rows, RoundMetrics::personalizedAccWorst10);
+    series(acc, "personalized, pooled over examples", rows, RoundMetrics::personalizedAccWeighted);
+    series(acc, "global model, pooled over examples", rows, RoundMetrics::globalAcc);
     save(out, "accuracy.png", acc);
 
     XYChart loss = chart(title + ": loss", "cross-entropy");
     series(loss, "train (participants)", rows, RoundMetrics::trainLoss);
-    series(loss, "personalized test", rows, RoundMetrics::personalizedLoss);
-    series(loss, "global test", rows, RoundMetrics::globalLoss);
+    series(loss, "personalized, test (pooled)", rows, RoundMetrics::personalizedLoss);
+    series(loss, "global model, test (pooled)", rows, RoundMetrics::globalLoss);
     save(out, "loss.png", loss);
   }
 
