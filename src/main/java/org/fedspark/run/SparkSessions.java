@@ -35,6 +35,8 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    // Kryo 4 cannot serialize Java records on its own (see RecordKryoRegistrator).
+    conf.setIfMissing("spark.kryo.registrator", RecordKryoRegistrator.class.getName());
     extra.forEach(conf::set);
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
