@@ -1,0 +1,77 @@
+package org.fedspark.data;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.TreeSet;
+
+/**
+ * What the driver collects of one chunk to split the data into clients: each row's class (−1 for an
+ * unusable row) and, with a client column, each row's client as an index into the chunk's own sorted
+ * dictionary. Never the features.
+ */
+final class ChunkLabels implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final RowChunk.Key key;
+  final int[] classes;
+  /** Sorted distinct client ids of the chunk's usable rows; null without a client column. */
+  final String[] clientNames;
+  /** Index into {@link #clientNames} per row (−1 for an unusable row); null without a client column. */
+  final int[] clientCodes;
+  final int bad;
+  /** First unusable row of the chunk (−1 if none) and why. */
+  final int firstBad;
+  final String firstBadReason;
+
+  private ChunkLabels(RowChunk.Key key, int[] classes, String[] clientNames, int[] clientCodes, int bad, int firstBad,
+      String firstBadReason) {
+    this.key = key;
+    this.classes = classes;
+    this.clientNames = clientNames;
+    this.clientCodes = clientCodes;
+    this.bad = bad;
+    this.firstBad = firstBad;
+    this.firstBadReason = firstBadReason;
+  }
+
+  /**
+   * @param clientColumn name of the client column, or null when clients come from a partitioner
+   */
+  static ChunkLabels of(RowChunk chunk, LabelRule rule, String clientColumn) {
+    int n = chunk.size();
+    int[] classes = new int[n];
+    int bad = 0;
+    int firstBad = -1;
+    String firstReason = null;
+    for (int i = 0; i < n; i++) {
+      String problem = rule.problem(chunk.labels[i], chunk.features[i]);
+      if (problem == null && clientColumn != null && (chunk.clients == null || chunk.clients[i] == null)) {
+        problem = "client column '" + clientColumn + "' is empty";
+      }
+      if (problem == null) {
+        classes[i] = rule.classOf(chunk.labels[i]);
+      } else {
+        classes[i] = -1;
+        if (bad++ == 0) {
+          firstBad = i;
+          firstReason = problem;
+        }
+      }
+    }
+    if (clientColumn == null) {
+      return new ChunkLabels(chunk.key, classes, null, null, bad, firstBad, firstReason);
+    }
+    TreeSet<String> distinct = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      if (classes[i] >= 0) {
+        distinct.add(chunk.clients[i]);
+      }
+    }
+    String[] names = distinct.toArray(new String[0]);
+    int[] codes = new int[n];
+    for (int i = 0; i < n; i++) {
+      codes[i] = classes[i] >= 0 ? Arrays.binarySearch(names, chunk.clients[i]) : -1;
+    }
+    return new ChunkLabels(chunk.key, classes, names, codes, bad, firstBad, firstReason);
+  }
+}

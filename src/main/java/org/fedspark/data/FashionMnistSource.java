@@ -1,0 +1,187 @@
+package org.fedspark.data;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.fedspark.data.partition.LabelPartitioner;
+
+/**
+ * Loads {@link DataSpec.Source#FASHION_MNIST}: the four IDX files are read on the driver as bytes
+ * (70,000 × 784 = 55 MB), train and t10k pooled (the split into clients and each client's train/test
+ * split replace the official one, as in most FL benchmarks), split into clients by
+ * {@link DataSpec#partition()} on the labels, and shipped to the executors once as that compact byte
+ * table (a broadcast). Each partition then builds its own clients' doubles ({@code pixel / 255}), so
+ * the 440 MB of doubles never pass through the driver.
+ */
+final class FashionMnistSource {
+  /** Where Debian's {@code dataset-fashion-mnist} package installs the files. */
+  static final String DEFAULT_DIR = "/usr/share/datasets/fashion-mnist";
+  static final int NUM_CLASSES = 10;
+
+  private FashionMnistSource() {}
+
+  /** The pooled dataset as the executors receive it. */
+  static final class Table implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final byte[] pixels;
+    final byte[] labels;
+    final int[] clientOf;
+    final int width;
+
+    Table(byte[] pixels, byte[] labels, int[] clientOf, int width) {
+      this.pixels = pixels;
+      this.labels = labels;
+      this.clientOf = clientOf;
+      this.width = width;
+    }
+  }
+
+  static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions) {
+    String dir = spec.path() == null || spec.path().isBlank() ? DEFAULT_DIR : spec.path();
+    Path root = new Path(dir);
+    FileSystem fs;
+    try {
+      fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
+        throw new DataException("Fashion-MNIST directory " + dir + " does not exist: install the data with"
+            + " `apt-get install dataset-fashion-mnist` (it goes to " + DEFAULT_DIR + ") or set data.path to a"
+            + " directory holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,"
+            + " t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz");
+      }
+    } catch (IOException e) {
+      throw new DataException("cannot access Fashion-MNIST directory " + dir + ": " + e, e);
+    }
+    IdxReader.Images trainImages = IdxReader.readImages(fs, find(fs, root, "train-images-idx3-ubyte"));
+    byte[] trainLabels = IdxReader.readLabels(fs, find(fs, root, "train-labels-idx1-ubyte"));
+    IdxReader.Images testImages = IdxReader.readImages(fs, find(fs, root, "t10k-images-idx3-ubyte"));
+    byte[] testLabels = IdxReader.readLabels(fs, find(fs, root, "t10k-labels-idx1-ubyte"));
+    checkPair(root, "train", trainImages, trainLabels);
+    checkPair(root, "t10k", testImages, testLabels);
+    if (trainImages.rows() != testImages.rows() || trainImages.cols() != testImages.cols()) {
+      throw new DataException(dir + ": train images are " + trainImages.rows() + "x" + trainImages.cols()
+          + " but t10k images are " + testImages.rows() + "x" + testImages.cols() + "; the files do not belong together");
+    }
+    int width = trainImages.rows() * trainImages.cols();
+    if (spec.numFeatures() > 0 && spec.numFeatures() != width) {
+      throw new DataException("data.num-features is " + spec.numFeatures() + " but Fashion-MNIST images have "
+          + width + " pixels: set it to 0 or " + width);
+    }
+    if (spec.numClasses() > 0 && spec.numClasses() != NUM_CLASSES) {
+      throw new DataException("data.num-classes is " + spec.numClasses() + " but Fashion-MNIST has 10 classes:"
+          + " set it to 0 or 10");
+    }
+    byte[] pixels = concat(trainImages.pixels(), testImages.pixels());
+    byte[] labelBytes = concat(trainLabels, testLabels);
+    int[] labels = new int[labelBytes.length];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = labelBytes[i];
+    }
+
+    LabelPartitioner partitioner = Partitioning.partitioner(spec);
+    int[] raw = Partitioning.assign(partitioner, spec, labels, NUM_CLASSES);
+    ClientPlan plan = ClientPlan.of(raw, spec.partition().clients(), spec.testFraction(), spec.emptyClients(),
+        partitioner.describe());
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<Table> table = jsc.broadcast(new Table(pixels, labelBytes, plan.clientOf(), width));
+    ClientPartitioner layout = new ClientPartitioner(plan.numClients(), numPartitions);
+    long seed = spec.seed();
+    double testFraction = spec.testFraction();
+    JavaRDD<ClientData> clients = ClientLayout.clientIds(jsc, layout).mapPartitions(it -> {
+      List<Integer> ids = ClientLayout.sortedIds(it);
+      List<ClientData> out = new ArrayList<>(ids.size());
+      if (ids.isEmpty()) {
+        return out.iterator();
+      }
+      Table t = table.value();
+      int first = ids.get(0);
+      int[][] rows = rowsOf(t.clientOf, first, ids.get(ids.size() - 1));
+      for (int c : ids) {
+        out.add(TrainTestSplit.split(c, toDataset(t, rows[c - first]), testFraction, seed));
+      }
+      return out.iterator();
+    }, true);
+    return Federations.finish(clients, layout, "fashion-mnist / " + partitioner.describe(), width, NUM_CLASSES);
+  }
+
+  private static Path find(FileSystem fs, Path root, String name) {
+    try {
+      Path gz = new Path(root, name + ".gz");
+      if (fs.exists(gz)) {
+        return gz;
+      }
+      Path plain = new Path(root, name);
+      if (fs.exists(plain)) {
+        return plain;
+      }
+    } catch (IOException e) {
+      throw new DataException("cannot access " + new Path(root, name) + ": " + e, e);
+    }
+    throw new DataException(root + " has no " + name + ".gz (nor " + name + "): reinstall the data with"
+        + " `apt-get install --reinstall dataset-fashion-mnist` or set data.path to a complete Fashion-MNIST directory");
+  }
+
+  private static void checkPair(Path root, String prefix, IdxReader.Images images, byte[] labels) {
+    if (images.count() != labels.length) {
+      throw new DataException(root + ": " + prefix + "-images has " + images.count() + " images but " + prefix
+          + "-labels has " + labels.length + " labels; the files do not belong together");
+    }
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= NUM_CLASSES) {
+        throw new DataException(root + ": " + prefix + "-labels-idx1-ubyte: label " + (labels[i] & 0xff)
+            + " of image " + i + " is not a Fashion-MNIST class (0-9); the file is corrupt: reinstall it");
+      }
+    }
+  }
+
+  /** Row indices of each client in {@code [first, last]}, ascending (one pass, counting sort). */
+  private static int[][] rowsOf(int[] clientOf, int first, int last) {
+    int[] counts = new int[last - first + 1];
+    for (int c : clientOf) {
+      if (c >= first && c <= last) {
+        counts[c - first]++;
+      }
+    }
+    int[][] rows = new int[counts.length][];
+    for (int k = 0; k < counts.length; k++) {
+      rows[k] = new int[counts[k]];
+    }
+    int[] fill = new int[counts.length];
+    for (int i = 0; i < clientOf.length; i++) {
+      int c = clientOf[i];
+      if (c >= first && c <= last) {
+        rows[c - first][fill[c - first]++] = i;
+      }
+    }
+    return rows;
+  }
+
+  private static LocalDataset toDataset(Table t, int[] rows) {
+    int w = t.width;
+    double[] x = new double[rows.length * w];
+    int[] y = new int[rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      int src = rows[r] * w;
+      int dst = r * w;
+      for (int j = 0; j < w; j++) {
+        x[dst + j] = (t.pixels[src + j] & 0xff) / 255.0;
+      }
+      y[r] = t.labels[rows[r]];
+    }
+    return new LocalDataset(x, y, w);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

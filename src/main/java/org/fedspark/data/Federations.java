@@ -1,0 +1,51 @@
+package org.fedspark.data;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The common last step of every source: persist the clients, materialize them once, check the layout
+ * the rest of fedspark relies on, and record the per-client counts.
+ */
+final class Federations {
+  private Federations() {}
+
+  /**
+   * @param clients one {@link ClientData} per id, made by a {@code mapPartitions(…, true)} over an RDD
+   *     partitioned by {@code partitioner}
+   */
+  static FederatedData finish(JavaRDD<ClientData> clients, ClientPartitioner partitioner, String name,
+      int numFeatures, int numClasses) {
+    clients.persist(StorageLevel.MEMORY_AND_DISK());
+    List<int[]> rows = clients.mapPartitionsWithIndex(Federations::describe, true).collect();
+    int n = partitioner.numClients();
+    if (rows.size() != n) {
+      throw new IllegalStateException("built " + rows.size() + " clients, expected " + n);
+    }
+    int[] train = new int[n];
+    int[] test = new int[n];
+    for (int c = 0; c < n; c++) {
+      int[] r = rows.get(c);
+      if (r[0] != c || r[1] != partitioner.partitionOf(c) || r[4] != numFeatures) {
+        throw new IllegalStateException("client layout broken at position " + c + ": id " + r[0]
+            + " in partition " + r[1] + " with " + r[4] + " features");
+      }
+      train[c] = r[2];
+      test[c] = r[3];
+    }
+    if (!clients.rdd().partitioner().isDefined()) {
+      throw new IllegalStateException("client RDD lost its partitioner");
+    }
+    return new FederatedData(clients, partitioner, new DatasetInfo(name, numFeatures, numClasses, train, test));
+  }
+
+  private static Iterator<int[]> describe(int partition, Iterator<ClientData> it) {
+    List<int[]> out = new ArrayList<>();
+    it.forEachRemaining(cd -> out.add(
+        new int[] {cd.clientId(), partition, cd.train().size(), cd.test().size(), cd.numFeatures()}));
+    return out.iterator();
+  }
+}

@@ -1,0 +1,107 @@
+package org.fedspark.data;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads the IDX format of MNIST and Fashion-MNIST (LeCun et al.; Xiao, Rasul &amp; Vollgraf 2017,
+ * "Fashion-MNIST: a novel image dataset for benchmarking machine learning algorithms"): a big-endian
+ * magic number {@code 0x00000803} (unsigned bytes, 3 dimensions) for images or {@code 0x00000801} for
+ * labels, the dimension sizes as big-endian int32, then the bytes. Files ending in {@code .gz} are
+ * gunzipped on the fly. Every deviation — wrong magic, impossible dimensions, a short or overlong body,
+ * a broken gzip stream — is a {@link DataException} naming the file and the problem.
+ */
+final class IdxReader {
+  static final int IMAGES_MAGIC = 0x00000803;
+  static final int LABELS_MAGIC = 0x00000801;
+
+  private IdxReader() {}
+
+  /** Images of one IDX file: {@code count} images of {@code rows×cols} bytes, row-major. */
+  record Images(int count, int rows, int cols, byte[] pixels) {}
+
+  static Images readImages(FileSystem fs, Path path) {
+    try (DataInputStream in = open(fs, path)) {
+      checkMagic(in, path, IMAGES_MAGIC, "images");
+      int count = in.readInt();
+      int rows = in.readInt();
+      int cols = in.readInt();
+      if (count < 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE - 8) {
+        throw new DataException(path + ": impossible image dimensions " + count + " x " + rows + " x " + cols
+            + " in the IDX header; the file is corrupt: reinstall it");
+      }
+      byte[] pixels = new byte[count * rows * cols];
+      readBody(in, path, pixels, count + " images of " + rows + "x" + cols);
+      return new Images(count, rows, cols, pixels);
+    } catch (IOException e) {
+      throw unreadable(path, e);
+    }
+  }
+
+  static byte[] readLabels(FileSystem fs, Path path) {
+    try (DataInputStream in = open(fs, path)) {
+      checkMagic(in, path, LABELS_MAGIC, "labels");
+      int count = in.readInt();
+      if (count < 0) {
+        throw new DataException(path + ": negative label count " + count + " in the IDX header; the file is corrupt");
+      }
+      byte[] labels = new byte[count];
+      readBody(in, path, labels, count + " labels");
+      return labels;
+    } catch (IOException e) {
+      throw unreadable(path, e);
+    }
+  }
+
+  private static DataInputStream open(FileSystem fs, Path path) throws IOException {
+    InputStream raw = fs.open(path);
+    try {
+      return new DataInputStream(path.getName().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw);
+    } catch (IOException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
+  private static void checkMagic(DataInputStream in, Path path, int expected, String what) throws IOException {
+    int magic = in.readInt();
+    if (magic != expected) {
+      throw new DataException(String.format("%s: not an IDX %s file (magic number 0x%08x, expected 0x%08x);"
+          + " check that data.path points at the Fashion-MNIST files", path, what, magic, expected));
+    }
+  }
+
+  private static void readBody(DataInputStream in, Path path, byte[] body, String what) throws IOException {
+    int read = 0;
+    while (read < body.length) {
+      int r = in.read(body, read, body.length - read);
+      if (r < 0) {
+        throw new DataException(path + ": truncated: the header announces " + what + " (" + body.length
+            + " bytes) but the file ends after " + read + "; re-download or reinstall it");
+      }
+      read += r;
+    }
+    if (in.read() >= 0) {
+      throw new DataException(path + ": has bytes after the " + what + " its header announces; the file is"
+          + " corrupt: re-download or reinstall it");
+    }
+  }
+
+  private static DataException unreadable(Path path, IOException e) {
+    if (e instanceof EOFException) {
+      return new DataException(path + ": truncated (the file or its gzip stream ends early); re-download or"
+          + " reinstall it", e);
+    }
+    if (e instanceof ZipException) {
+      return new DataException(path + ": not a valid gzip file (" + e.getMessage() + "); re-download it, or"
+          + " gunzip it and drop the .gz suffix", e);
+    }
+    return new DataException(path + ": cannot be read: " + e, e);
+  }
+}

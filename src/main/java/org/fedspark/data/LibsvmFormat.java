@@ -1,0 +1,113 @@
+package org.fedspark.data;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * LIBSVM / SVMlight text ({@code label index:value index:value …}, indices 1-based and ascending) read
+ * by Spark's {@code libsvm} source. The diagnostic scan repeats, line by line, exactly the checks of
+ * Spark's parser ({@code MLUtils.parseLibSVMRecord}: lines trimmed, blank and {@code #} lines skipped,
+ * tokens split on single spaces), so the line it reports is one Spark rejects.
+ */
+final class LibsvmFormat implements TabularFormat {
+  @Override
+  public String name() {
+    return "libsvm";
+  }
+
+  @Override
+  public Dataset<Row> read(SparkSession spark, DataSpec spec) {
+    if (spec.clientColumn() != null && !spec.clientColumn().isBlank()) {
+      throw new DataException("libsvm rows have no named columns, so data.client-column ('" + spec.clientColumn()
+          + "') cannot be used: write the data as CSV or Parquet with a client column, or clear"
+          + " data.client-column and split with partition.*");
+    }
+    DataFrameReader reader = spark.read().format("libsvm");
+    if (spec.numFeatures() > 0) {
+      reader = reader.option("numFeatures", Integer.toString(spec.numFeatures()));
+    }
+    return reader.load(spec.path()).select(col("_metadata.file_path"), col("_metadata.file_block_start"),
+        col("label"), lit(null).cast(DataTypes.StringType), col("features"));
+  }
+
+  @Override
+  public Optional<LineProblem> findMalformed(Configuration conf, List<String> files, DataSpec spec) {
+    for (String file : files) {
+      LineProblem p = TextLines.scan(conf, file, (number, line) -> {
+        String reason = check(line, spec.numFeatures());
+        return reason == null ? null : new LineProblem(file, number, reason);
+      });
+      if (p != null) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public long lineOfRow(Configuration conf, String file, long row, DataSpec spec) {
+    long[] seen = {0};
+    Long line = TextLines.scan(conf, file, (number, text) -> {
+      String t = text.trim();
+      if (t.isEmpty() || t.startsWith("#")) {
+        return null;
+      }
+      return seen[0]++ == row ? number : null;
+    });
+    return line == null ? -1 : line;
+  }
+
+  /** Why Spark would reject this line, or null if it accepts it. */
+  static String check(String rawLine, int numFeatures) {
+    String line = rawLine.trim();
+    if (line.isEmpty() || line.startsWith("#")) {
+      return null;
+    }
+    String[] items = line.split(" ");
+    try {
+      Double.parseDouble(items[0]);
+    } catch (NumberFormatException e) {
+      return "the label '" + items[0] + "' is not a number";
+    }
+    int previous = 0;
+    for (int i = 1; i < items.length; i++) {
+      String item = items[i];
+      if (item.isEmpty()) {
+        continue;
+      }
+      String[] iv = item.split(":");
+      if (iv.length < 2) {
+        return "'" + item + "' is not of the form index:value";
+      }
+      int index;
+      try {
+        index = Integer.parseInt(iv[0]);
+      } catch (NumberFormatException e) {
+        return "in '" + item + "' the index '" + iv[0] + "' is not an integer";
+      }
+      try {
+        Double.parseDouble(iv[1]);
+      } catch (NumberFormatException e) {
+        return "in '" + item + "' the value '" + iv[1] + "' is not a number";
+      }
+      if (index <= previous) {
+        return index < 1 ? "index " + index + " in '" + item + "': indices are 1-based"
+            : "index " + index + " follows index " + previous + ": indices must be strictly ascending";
+      }
+      if (numFeatures > 0 && index > numFeatures) {
+        return "index " + index + " exceeds data.num-features = " + numFeatures;
+      }
+      previous = index;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,58 @@
+package org.fedspark.data;
+
+import java.util.SplittableRandom;
+
+/**
+ * Derives every random stream of data loading from the run's seed, a purpose and an index (usually a
+ * client id), never from a partition index or from the order Spark runs tasks in. That is what makes a
+ * client's data bitwise the same for any number of partitions (the reproducibility failures users of
+ * other simulators report come from one shared generator consumed in execution order: shared/NOTES.md
+ * section 6).
+ *
+ * <p>The mixing function is the SplitMix64 finalizer (Steele, Lea &amp; Flood 2014, "Fast splittable
+ * pseudorandom number generators"), applied twice so that nearby seeds and ids give unrelated streams.
+ */
+public final class Seeds {
+  private Seeds() {}
+
+  /** The purpose of a stream. The salts are fixed constants: changing one changes every dataset. */
+  public enum Purpose {
+    /** Number of samples of a synthetic client. */
+    SYNTHETIC_SIZE(0x5a17e5bd3c9f1b01L),
+    /** A synthetic client's own model (W_k, b_k). */
+    SYNTHETIC_MODEL(0x2c6fe96ee78b6955L),
+    /** The one model shared by all clients of the IID synthetic variant. */
+    SYNTHETIC_SHARED_MODEL(0x7b0e6d2f9c1a4e33L),
+    /** A synthetic client's feature mean v_k. */
+    SYNTHETIC_FEATURE_MEAN(0x1d8e4e27c47d124fL),
+    /** A synthetic client's samples x and labels y. */
+    SYNTHETIC_SAMPLES(0x6a09e667f3bcc909L),
+    /** The partitioner (one stream for the whole dataset). */
+    PARTITION(0x3c6ef372fe94f82bL),
+    /** A client's train/test split. */
+    SPLIT(0x510e527fade682d1L);
+
+    private final long salt;
+
+    Purpose(long salt) {
+      this.salt = salt;
+    }
+  }
+
+  /** A 64-bit seed for stream {@code purpose} number {@code index} of run seed {@code seed}. */
+  public static long derive(long seed, Purpose purpose, long index) {
+    long h = mix64(seed ^ purpose.salt);
+    return mix64(h + 0x9e3779b97f4a7c15L * (index + 1));
+  }
+
+  /** A generator for stream {@code purpose} number {@code index}. */
+  public static SplittableRandom random(long seed, Purpose purpose, long index) {
+    return new SplittableRandom(derive(seed, purpose, index));
+  }
+
+  static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+}
