@@ -3,7 +3,7 @@ package org.fedspark.client;
 import java.util.SplittableRandom;
 import org.fedspark.data.LocalDataset;
 import org.fedspark.model.Model;
-import org.fedspark.run.Seeds;
+import org.fedspark.data.Seeds;
 
 /**
  * What a client's code may use in one call: its id, the round, its own training data, the model
@@ -44,7 +44,7 @@ public final class ClientContext {
 
   /** A random stream private to this client, round and purpose (e.g. "sgd", "finetune"). */
   public SplittableRandom rng(String purpose) {
-    return Seeds.rng(seed, round, clientId, purpose);
+    return Seeds.stream(seed, round, clientId, purpose);
   }
 
   /**

@@ -3,8 +3,9 @@ package org.fedspark.data;
 import java.util.SplittableRandom;
 
 /**
- * Derives every random stream of data loading from the run's seed, a purpose and an index (usually a
- * client id), never from a partition index or from the order Spark runs tasks in. That is what makes a
+ * Derives every random stream of a run (data loading, client sampling, local SGD order, model
+ * initialization) from the run's seed, a purpose and an index (usually a client id, and the round),
+ * never from a partition index or from the order Spark runs tasks in. That is what makes a
  * client's data bitwise the same for any number of partitions (the reproducibility failures users of
  * other simulators report come from one shared generator consumed in execution order: shared/NOTES.md
  * section 6).
@@ -48,6 +49,17 @@ public final class Seeds {
   /** A generator for stream {@code purpose} number {@code index}. */
   public static SplittableRandom random(long seed, Purpose purpose, long index) {
     return new SplittableRandom(derive(seed, purpose, index));
+  }
+
+  /**
+   * A generator for an engine or algorithm stream named {@code purpose} (e.g. "sgd", "finetune",
+   * "sample"), private to one round and one client ({@code -1} for driver-side streams).
+   */
+  public static SplittableRandom stream(long seed, int round, int clientId, String purpose) {
+    long h = mix64(seed ^ 0x243f6a8885a308d3L);
+    h = mix64(h + 0x9e3779b97f4a7c15L * (round + 2L));
+    h = mix64(h + 0xc2b2ae3d27d4eb4fL * (clientId + 2L));
+    return new SplittableRandom(mix64(h ^ purpose.hashCode()));
   }
 
   static long mix64(long z) {

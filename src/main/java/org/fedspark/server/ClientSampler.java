@@ -2,7 +2,7 @@ package org.fedspark.server;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.fedspark.run.Seeds;
+import org.fedspark.data.Seeds;
 
 /**
  * Picks the clients of each round: {@code max(1, round(fraction·N))} distinct clients, uniformly without
@@ -34,7 +34,7 @@ public final class ClientSampler {
       Arrays.setAll(all, i -> i);
       return all;
     }
-    SplittableRandom rng = Seeds.rng(seed, round, -1, "sample");
+    SplittableRandom rng = Seeds.stream(seed, round, -1, "sample");
     // Partial Fisher–Yates: the first perRound entries of a uniformly random permutation.
     int[] ids = new int[numClients];
     Arrays.setAll(ids, i -> i);
