@@ -59,24 +59,17 @@ public final class UpdateAccumulator implements Serializable {
   public UpdateAccumulator merge(UpdateAccumulator o) {
     numUpdates += o.numUpdates;
     weight.merge(o.weight);
-    o.vectorSums.forEach((k, v) -> {
-      ReproducibleSum mine = vectorSums.get(k);
-      if (mine == null) {
-        vectorSums.put(k, v);
-      } else {
-        mine.merge(v);
-      }
-    });
-    o.scalarSums.forEach((k, v) -> {
-      ReproducibleSum mine = scalarSums.get(k);
-      if (mine == null) {
-        scalarSums.put(k, v);
-      } else {
-        mine.merge(v);
-      }
-    });
+    mergeInto(vectorSums, o.vectorSums);
+    mergeInto(scalarSums, o.scalarSums);
     collected.putAll(o.collected);
     return this;
+  }
+
+  private static void mergeInto(Map<String, ReproducibleSum> mine, Map<String, ReproducibleSum> theirs) {
+    theirs.forEach((k, v) -> mine.merge(k, v, (a, b) -> {
+      a.merge(b);
+      return a;
+    }));
   }
 
   /** False when any upload contained NaN, ∞ or an absurdly large value. */
