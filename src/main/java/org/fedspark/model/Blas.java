@@ -1,8 +1,10 @@
 package org.fedspark.model;
 
 import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.JavaBLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 import dev.ludovic.netlib.lapack.LAPACK;
+import dev.ludovic.netlib.lapack.JavaLAPACK;
 import dev.ludovic.netlib.lapack.NativeLAPACK;
 
 /**
@@ -24,13 +26,28 @@ import dev.ludovic.netlib.lapack.NativeLAPACK;
 public final class Blas {
   private Blas() {}
 
+  /**
+   * System property that forces the pure-Java implementations ({@code -Dfedspark.blas=java}), to run
+   * without a native library present or to compare against it; {@code auto} (the default) lets netlib
+   * pick native first. On a cluster set it through {@code spark.executor.extraJavaOptions} too.
+   */
+  public static final String PROPERTY = "fedspark.blas";
+
+  private static boolean forceJava() {
+    String v = System.getProperty(PROPERTY, "auto");
+    if (!v.equals("auto") && !v.equals("java")) {
+      throw new IllegalArgumentException("-D" + PROPERTY + "=" + v + ": expected auto or java");
+    }
+    return v.equals("java");
+  }
+
   /** Lazy so that code needing only BLAS never triggers LAPACK's native-library probe. */
   private static final class BlasHolder {
-    static final BLAS INSTANCE = BLAS.getInstance();
+    static final BLAS INSTANCE = forceJava() ? JavaBLAS.getInstance() : BLAS.getInstance();
   }
 
   private static final class LapackHolder {
-    static final LAPACK INSTANCE = LAPACK.getInstance();
+    static final LAPACK INSTANCE = forceJava() ? JavaLAPACK.getInstance() : LAPACK.getInstance();
   }
 
   /** The process-wide BLAS. */

@@ -19,6 +19,13 @@ class BlasTest {
     assertEquals(Blas.isNativeLapack(), m.group(2).startsWith("JNI"), Blas.describe());
   }
 
+  @Test
+  void propertyForcesThePureJavaImplementations() {
+    org.junit.jupiter.api.Assumptions.assumeTrue("java".equals(System.getProperty(Blas.PROPERTY)),
+        "runs in the java-blas test execution");
+    assertTrue(!Blas.isNative() && !Blas.isNativeLapack(), Blas.describe());
+  }
+
   /**
    * The row-major identity the models rely on: {@code C = A·Bᵀ} for row-major A (2×3) and B (2×3) is
    * {@code dgemm("T", "N")} on the same arrays.
