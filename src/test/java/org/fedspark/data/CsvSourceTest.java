@@ -187,6 +187,21 @@ class CsvSourceTest {
   }
 
   @Test
+  void rowWithoutClientIdIsABadRow() throws IOException {
+    List<String> lines = rows(0, 12, true);
+    lines.add(5, ",1,4,1,note,1");
+    Specs s = spec(write("noclient.csv", lines));
+    s.clientColumn = "user";
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    assertTrue(e.getMessage().contains("noclient.csv, line 6: client column 'user' is empty"), e.getMessage());
+    s.badRows = DataSpec.Policy.DROP;
+    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    assertEquals(4, fd.info().numClients());
+    assertEquals(12, fd.info().totalTrain() + fd.info().totalTest());
+    Specs.release(fd);
+  }
+
+  @Test
   void missingLabelColumnListsTheColumns() throws IOException {
     Path file = write("x.csv", rows(0, 5, true));
     Specs s = spec(file);

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.fedspark.run.SparkSessions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +61,18 @@ class SyntheticSourceTest {
       Specs.assertDatasetEquals(expected.test(), cd.test(), "test");
     }
     assertTrue(fd.info().name().startsWith("synthetic-iid"));
+    Specs.release(fd);
+  }
+
+  @Test
+  void clientsSurviveKryoWhenSpilledToDisk() {
+    Specs s = Specs.of(DataSpec.Source.SYNTHETIC, "");
+    s.synthetic = new DataSpec.SyntheticSpec(0.5, 0.5, false, 4, 60, 10);
+    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    // DISK_ONLY serializes every ClientData record with the session's Kryo serializer.
+    JavaRDD<ClientData> onDisk = fd.clients().map(cd -> cd).persist(StorageLevel.DISK_ONLY());
+    Specs.assertSameClients(Specs.clients(fd), onDisk.collect());
+    onDisk.unpersist(true);
     Specs.release(fd);
   }
 
