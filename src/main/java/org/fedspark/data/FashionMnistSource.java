@@ -44,6 +44,7 @@ final class FashionMnistSource {
   }
 
   static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions) {
+    LabelPartitioner partitioner = Partitioning.partitioner(spec);
     String dir = spec.path() == null || spec.path().isBlank() ? DEFAULT_DIR : spec.path();
     Path root = new Path(dir);
     FileSystem fs;
@@ -84,7 +85,6 @@ final class FashionMnistSource {
       labels[i] = labelBytes[i];
     }
 
-    LabelPartitioner partitioner = Partitioning.partitioner(spec);
     int[] raw = Partitioning.assign(partitioner, spec, labels, NUM_CLASSES);
     ClientPlan plan = ClientPlan.of(raw, spec.partition().clients(), spec.testFraction(), spec.emptyClients(),
         partitioner.describe());

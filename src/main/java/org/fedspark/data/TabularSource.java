@@ -55,7 +55,7 @@ final class TabularSource {
       throw new DataException("data.bad-rows and data.empty-clients must be error or drop");
     }
 
-    JavaRDD<RowChunk> chunks;
+    JavaRDD<RowChunk> chunks = null;
     LabelStats stats;
     List<RowChunk.Key> keys = new ArrayList<>();
     Map<RowChunk.Key, Integer> sizes = new HashMap<>();
@@ -71,10 +71,11 @@ final class TabularSource {
         keys.add(s.key);
         sizes.put(s.key, s.rows);
       }
-    } catch (DataException e) {
-      throw e;
     } catch (Exception e) {
-      throw diagnose(format, conf, files, spec, e);
+      if (chunks != null) {
+        chunks.unpersist(false);
+      }
+      throw e instanceof DataException de ? de : diagnose(format, conf, files, spec, e);
     }
     try {
       return assemble(spark, spec, numPartitions, format, chunks, stats, keys, sizes, featureNames, clientColumn,

@@ -1,0 +1,223 @@
+package org.fedspark.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.SparkSession;
+import org.fedspark.run.SparkSessions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FashionMnistSourceTest {
+  private static final int TRAIN = 60;
+  private static final int TEST = 20;
+  private static final int SIDE = 3;
+
+  private static SparkSession spark;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSessions.local(2);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private Specs spec(Path dir, DataSpec.Scheme scheme, int clients) {
+    return Specs.of(DataSpec.Source.FASHION_MNIST, dir.toString()).partition(scheme, clients);
+  }
+
+  @Test
+  void poolsTrainAndTestScalesPixelsAndPlacesEveryImageOnce() throws IOException {
+    Path dir = tmp.resolve("fm");
+    IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
+    FederatedData fd = FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.SHARDS, 5).build(), 2);
+    List<ClientData> clients = Specs.clients(fd);
+    assertEquals(9, fd.info().numFeatures());
+    assertEquals(10, fd.info().numClasses());
+    assertEquals(TRAIN + TEST, fd.info().totalTrain() + fd.info().totalTest());
+    int[] seen = new int[TRAIN + TEST];
+    for (ClientData cd : clients) {
+      for (LocalDataset part : List.of(cd.train(), cd.test())) {
+        for (int r = 0; r < part.size(); r++) {
+          int image = (int) Math.round(part.features()[r * 9] * 255);
+          seen[image]++;
+          assertEquals(IdxFiles.label(image), part.label(r), "label of image " + image);
+          for (int j = 0; j < 9; j++) {
+            assertEquals(IdxFiles.pixel(image, j) / 255.0, part.features()[r * 9 + j]);
+          }
+        }
+      }
+    }
+    assertTrue(Arrays.stream(seen).allMatch(v -> v == 1), "every pooled image exactly once");
+    assertTrue(fd.info().name().contains("shards(2)"), fd.info().name());
+    Specs.release(fd);
+  }
+
+  @Test
+  void sameSpecGivesTheSameClientsForOneOrThreePartitions() throws IOException {
+    Path dir = tmp.resolve("fm");
+    IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
+    Specs s = spec(dir, DataSpec.Scheme.DIRICHLET, 7);
+    FederatedData one = FederatedDataLoader.load(spark, s.build(), 1);
+    FederatedData three = FederatedDataLoader.load(spark, s.build(), 3);
+    Specs.assertSameClients(Specs.clients(one), Specs.clients(three));
+    Specs.release(one);
+    Specs.release(three);
+  }
+
+  @Test
+  void moreClientsThanImagesFailsOrDropsAndRenumbers() throws IOException {
+    Path dir = tmp.resolve("fm");
+    IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
+    Specs s = spec(dir, DataSpec.Scheme.IID, 100);
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    assertTrue(e.getMessage().contains("20 of 100 clients have no training example"), e.getMessage());
+    s.emptyClients = DataSpec.Policy.DROP;
+    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 3);
+    List<ClientData> clients = Specs.clients(fd);
+    assertEquals(80, clients.size());
+    assertTrue(clients.stream().allMatch(cd -> cd.train().size() == 1 && cd.test().size() == 0));
+    Specs.release(fd);
+  }
+
+  @Test
+  void missingDirectoryTellsHowToInstallTheData() {
+    String missing = tmp.resolve("nowhere").toString();
+    DataException e = assertThrows(DataException.class,
+        () -> FederatedDataLoader.load(spark, spec(tmp.resolve("nowhere"), DataSpec.Scheme.IID, 3).build(), 2));
+    assertTrue(e.getMessage().contains(missing), e.getMessage());
+    assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
+    assertTrue(e.getMessage().contains("data.path"), e.getMessage());
+  }
+
+  @Test
+  void missingFileIsNamed() throws IOException {
+    Path dir = tmp.resolve("fm");
+    IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
+    Files.delete(dir.resolve("t10k-labels-idx1-ubyte.gz"));
+    DataException e = assertThrows(DataException.class,
+        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+    assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte.gz"), e.getMessage());
+  }
+
+  @Test
+  void badMagicNumberIsReportedWithTheFile() throws IOException {
+    Path dir = tmp.resolve("fm");
+    IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
+    // Labels where images belong.
+    IdxFiles.gz(dir.resolve("train-images-idx3-ubyte.gz"), IdxFiles.labels(0, TRAIN));
+    DataException e = assertThrows(DataException.class,
+        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+    assertTrue(e.getMessage().contains("train-images-idx3-ubyte.gz"), e.getMessage());
+    assertTrue(e.getMessage().contains("magic number 0x00000801, expected 0x00000803"), e.getMessage());
+  }
+
+  @Test
+  void truncatedBodyIsReportedWithTheFile() throws IOException {
+    Path dir = tmp.resolve("fm");
+    IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
+    byte[] full = IdxFiles.images(TRAIN, TEST, SIDE, SIDE);
+    IdxFiles.gz(dir.resolve("t10k-images-idx3-ubyte.gz"), Arrays.copyOf(full, full.length - 5));
+    DataException e = assertThrows(DataException.class,
+        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+    assertTrue(e.getMessage().contains("t10k-images-idx3-ubyte.gz: truncated"), e.getMessage());
+  }
+
+  @Test
+  void truncatedGzipStreamIsReportedWithTheFile() throws IOException {
+    Path dir = tmp.resolve("fm");
+    IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+      out.write(IdxFiles.images(0, TRAIN, SIDE, SIDE));
+    }
+    byte[] gz = bytes.toByteArray();
+    Files.write(dir.resolve("train-images-idx3-ubyte.gz"), Arrays.copyOf(gz, gz.length / 2));
+    DataException e = assertThrows(DataException.class,
+        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+    assertTrue(e.getMessage().contains("train-images-idx3-ubyte.gz: truncated"), e.getMessage());
+  }
+
+  @Test
+  void notGzipIsReportedWithTheFile() throws IOException {
+    Path dir = tmp.resolve("fm");
+    IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
+    Files.write(dir.resolve("train-labels-idx1-ubyte.gz"), IdxFiles.labels(0, TRAIN));
+    DataException e = assertThrows(DataException.class,
+        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+    assertTrue(e.getMessage().contains("train-labels-idx1-ubyte.gz: not a valid gzip file"), e.getMessage());
+  }
+
+  @Test
+  void imageAndLabelCountsMustAgree() throws IOException {
+    Path dir = tmp.resolve("fm");
+    IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
+    IdxFiles.gz(dir.resolve("train-labels-idx1-ubyte.gz"), IdxFiles.labels(0, TRAIN - 1));
+    DataException e = assertThrows(DataException.class,
+        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+    assertTrue(e.getMessage().contains("train-images has 60 images but train-labels has 59 labels"), e.getMessage());
+  }
+
+  @Test
+  void labelOutsideTheTenClassesIsReported() throws IOException {
+    Path dir = tmp.resolve("fm");
+    IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
+    byte[] labels = IdxFiles.labels(TRAIN, TEST);
+    labels[8 + 4] = 11;
+    IdxFiles.gz(dir.resolve("t10k-labels-idx1-ubyte.gz"), labels);
+    DataException e = assertThrows(DataException.class,
+        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+    assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte: label 11 of image 4"), e.getMessage());
+  }
+
+  @Test
+  void realFashionMnistWhenInstalled() {
+    Path real = Path.of(FashionMnistSource.DEFAULT_DIR, "train-images-idx3-ubyte.gz");
+    Assumptions.assumeTrue(Files.exists(real), "dataset-fashion-mnist is not installed");
+    Specs s = Specs.of(DataSpec.Source.FASHION_MNIST, "").partition(DataSpec.Scheme.DIRICHLET, 20);
+    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    assertEquals(784, fd.info().numFeatures());
+    assertEquals(70_000, fd.info().totalTrain() + fd.info().totalTest());
+    long[] perClass = fd.clients().map(cd -> {
+      long[] k = new long[10];
+      for (LocalDataset part : List.of(cd.train(), cd.test())) {
+        for (int y : part.labels()) {
+          k[y]++;
+        }
+        for (double v : part.features()) {
+          if (!(v >= 0 && v <= 1)) {
+            throw new AssertionError("pixel " + v + " outside [0, 1]");
+          }
+        }
+      }
+      return k;
+    }).reduce((a, b) -> {
+      long[] m = new long[10];
+      for (int i = 0; i < 10; i++) {
+        m[i] = a[i] + b[i];
+      }
+      return m;
+    });
+    for (long k : perClass) {
+      assertEquals(7000, k, "Fashion-MNIST has 7,000 images per class over train and t10k");
+    }
+    Specs.release(fd);
+  }
+}
