@@ -65,11 +65,11 @@ class SyntheticSourceTest {
   }
 
   @Test
-  void clientsSurviveKryoWhenSpilledToDisk() {
+  void clientsSurviveSerializationWhenSpilledToDisk() {
     Specs s = Specs.of(DataSpec.Source.SYNTHETIC, "");
     s.synthetic = new DataSpec.SyntheticSpec(0.5, 0.5, false, 4, 60, 10);
     FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
-    // DISK_ONLY serializes every ClientData record with the session's Kryo serializer.
+    // DISK_ONLY serializes every ClientData record with the session's serializer.
     JavaRDD<ClientData> onDisk = fd.clients().map(cd -> cd).persist(StorageLevel.DISK_ONLY());
     Specs.assertSameClients(Specs.clients(fd), onDisk.collect());
     onDisk.unpersist(true);
