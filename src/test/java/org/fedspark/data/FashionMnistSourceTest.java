@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.run.SparkSessions;
+import org.fedspark.testing.RealDatasets;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -189,8 +189,7 @@ class FashionMnistSourceTest {
 
   @Test
   void realFashionMnistWhenInstalled() {
-    Path real = Path.of(FashionMnistSource.DEFAULT_DIR, "train-images-idx3-ubyte.gz");
-    Assumptions.assumeTrue(Files.exists(real), "dataset-fashion-mnist is not installed");
+    RealDatasets.assumeFashionMnist();
     Specs s = Specs.of(DataSpec.Source.FASHION_MNIST, "").partition(DataSpec.Scheme.DIRICHLET, 20);
     FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
     assertEquals(784, fd.info().numFeatures());

@@ -2,14 +2,13 @@ package org.fedspark.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.config.FedConfig;
 import org.fedspark.report.OutputDir;
+import org.fedspark.testing.RealDatasets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +22,7 @@ class FashionMnistFedAvgTest {
 
   @Test
   void fedAvgReachesFarAboveChanceInTwentyRounds() {
-    assumeTrue(Files.exists(Path.of(DataSpecs.FASHION_MNIST_DIR, "train-images-idx3-ubyte.gz")),
-        "Fashion-MNIST not installed (bin/setup installs it)");
+    RealDatasets.assumeFashionMnist();
     SparkSession spark = SparkSessions.local(2);
     try {
       FedConfig cfg = FedConfig.parse(String.join("\n",
