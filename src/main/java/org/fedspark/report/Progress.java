@@ -30,8 +30,15 @@ public final class Progress implements AutoCloseable {
         bar = b.build();
       }
       case LINES -> {
-        // Refreshed explicitly after each round; the timer interval is long so it adds no lines.
-        b.setConsumer(new DelegatingProgressBarConsumer(out::println, 120))
+        // Refreshed explicitly after each round; the timer interval is long so it adds no lines, and
+        // close() renders the final state once more, so a line equal to the previous one is skipped.
+        String[] last = {null};
+        b.setConsumer(new DelegatingProgressBarConsumer(line -> {
+          if (!line.equals(last[0])) {
+            out.println(line);
+            last[0] = line;
+          }
+        }, 120))
             .setUpdateIntervalMillis((int) Duration.ofHours(1).toMillis());
         bar = b.build();
       }
