@@ -19,7 +19,7 @@ public final class LocalSgd {
   /**
    * @param epochs full passes over the local data (0 leaves the parameters untouched)
    * @param batchSize rows per step; the last batch of an epoch holds the remainder
-   * @param lr step size η
+   * @param lr step size η (≥ 0)
    * @param proxMu FedProx coefficient μ (0 turns the proximal term off)
    */
   public record Options(int epochs, int batchSize, double lr, double proxMu) implements Serializable {
@@ -30,8 +30,9 @@ public final class LocalSgd {
       if (batchSize <= 0) {
         throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
       }
-      if (!(lr > 0) || Double.isInfinite(lr)) {
-        throw new IllegalArgumentException("lr must be finite and positive, got " + lr);
+      // 0 is allowed: a decayed step size can underflow to 0 after many rounds (the update is then 0).
+      if (!(lr >= 0) || Double.isInfinite(lr)) {
+        throw new IllegalArgumentException("lr must be finite and >= 0, got " + lr);
       }
       if (!(proxMu >= 0) || Double.isInfinite(proxMu)) {
         throw new IllegalArgumentException("proxMu must be finite and >= 0, got " + proxMu);

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.ArrayList;
@@ -135,6 +136,12 @@ public final class FedConfig {
         problems.add("key '" + path + "'" + where + ": " + bad + "; expected " + key.validValues());
       }
     }
+    for (ConfigKey key : Keys.ALL) {
+      if (c.hasPathOrNull(key.path()) && c.getIsNull(key.path())) {
+        problems.add("key '" + key.path() + "' is null; expected " + key.validValues()
+            + " (remove the line to use the default, " + key.defaultValue() + ")");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -145,12 +152,22 @@ public final class FedConfig {
     try {
       switch (key.type()) {
         case INT -> {
-          int v = c.getInt(p);
+          String whole = wholeNumber(c, p);
+          if (whole != null) {
+            return whole;
+          }
+          double v = c.getDouble(p);
           if (v < key.min() || v > key.max()) {
-            return v + " is out of range";
+            return c.getValue(p).unwrapped() + " is out of range";
           }
         }
-        case LONG -> c.getLong(p);
+        case LONG -> {
+          String whole = wholeNumber(c, p);
+          if (whole != null) {
+            return whole;
+          }
+          c.getLong(p);
+        }
         case DOUBLE -> {
           double v = c.getDouble(p);
           if (!(v >= key.min() && v <= key.max())) {
@@ -171,6 +188,12 @@ public final class FedConfig {
       return "'" + c.getValue(p).unwrapped() + "' has the wrong type";
     }
     return null;
+  }
+
+  /** Typesafe Config truncates 1.5 to 1 for an int; a count or seed must be written as a whole number. */
+  private static String wholeNumber(Config c, String p) {
+    double d = c.getDouble(p);
+    return d == Math.rint(d) && Math.abs(d) < 0x1p63 ? null : "'" + c.getValue(p).unwrapped() + "' is not a whole number";
   }
 
   private static String suggestion(String path) {
@@ -235,10 +258,25 @@ public final class FedConfig {
   public Map<String, String> sparkConf() {
     Map<String, String> out = new LinkedHashMap<>();
     if (config.hasPath(Keys.SPARK_CONF_PREFIX)) {
-      ConfigObject o = config.getObject(Keys.SPARK_CONF_PREFIX);
-      o.forEach((k, v) -> out.put(k, String.valueOf(v.unwrapped())));
+      // Both spark.conf."spark.x.y" = v (one quoted key) and spark.conf.spark.x.y = v (nested
+      // objects, as --set writes it) name the Spark property spark.x.y.
+      config.getConfig(Keys.SPARK_CONF_PREFIX).entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(e -> out.put(String.join(".", ConfigUtil.splitPath(e.getKey())), String.valueOf(e.getValue().unwrapped())));
     }
     return out;
+  }
+
+  /** A key's value as HOCON of its type: numbers and booleans bare (even when given as --set text). */
+  private String renderValue(ConfigKey k) {
+    Object v = switch (k.type()) {
+      case INT -> config.getInt(k.path());
+      case LONG -> config.getLong(k.path());
+      case DOUBLE -> config.getDouble(k.path());
+      case BOOLEAN -> config.getBoolean(k.path());
+      case STRING, CHOICE -> config.getString(k.path());
+    };
+    return ConfigValueFactory.fromAnyRef(v).render(ConfigRenderOptions.concise());
   }
 
   /** The full resolved configuration as HOCON, every key with its documentation line above it. */
@@ -252,8 +290,7 @@ public final class FedConfig {
         section = s;
       }
       sb.append("# ").append(k.doc()).append('\n');
-      sb.append(k.path()).append(" = ").append(config.getValue(k.path()).render(ConfigRenderOptions.concise()))
-          .append('\n');
+      sb.append(k.path()).append(" = ").append(renderValue(k)).append('\n');
     }
     Map<String, String> spark = sparkConf();
     if (!spark.isEmpty()) {

@@ -25,6 +25,7 @@ public final class Keys {
   public static final ConfigKey EVAL_EVERY = integer("run.eval-every", 5, 1, MAX, "Evaluate (and write a metrics row) every this many rounds; the last round is always evaluated.");
   public static final ConfigKey CHECKPOINT_EVERY = integer("run.checkpoint-every", 10, 1, MAX, "Checkpoint the clients' personal state every this many rounds, cutting the RDD lineage.");
   public static final ConfigKey OUT = string("run.out", "", "Output directory (any Hadoop path). Empty: runs/<run.name>-<timestamp>. --out overrides it.");
+  public static final ConfigKey OVERWRITE = bool("run.overwrite", false, "Replace an earlier run's results in the output directory; otherwise a directory that holds them is refused (--overwrite sets it).");
   public static final ConfigKey PROGRESS = choice("run.progress", "auto", List.of("auto", "bar", "lines", "off"), "Console progress: an in-place bar on a terminal, one line per round otherwise (auto), or none.");
 
   // spark
@@ -71,14 +72,14 @@ public final class Keys {
   public static final ConfigKey FRACTION = decimal("train.client-fraction", 0.1, 1e-9, 1.0, "Fraction of clients sampled each round.");
   public static final ConfigKey EPOCHS = integer("train.local-epochs", 1, 1, MAX, "Local epochs per round.");
   public static final ConfigKey BATCH = integer("train.batch-size", 32, 1, MAX, "Minibatch size of local SGD.");
-  public static final ConfigKey LR = decimal("train.lr", 0.05, 0.0, INF, "Local SGD step size.");
-  public static final ConfigKey LR_DECAY = decimal("train.lr-decay", 1.0, 0.0, 1.0, "Step size multiplier per round (lr_t = lr · decay^(t−1)).");
+  public static final ConfigKey LR = decimal("train.lr", 0.05, 1e-12, INF, "Local SGD step size.");
+  public static final ConfigKey LR_DECAY = decimal("train.lr-decay", 1.0, 1e-6, 1.0, "Step size multiplier per round (lr_t = lr · decay^(t−1)).");
   public static final ConfigKey MU = decimal("fedprox.mu", 0.01, 0.0, INF, "FedProx proximal weight μ.");
   public static final ConfigKey FT_EPOCHS = integer("fedavg-ft.epochs", 1, 1, MAX, "fedavg-ft: local fine-tuning epochs before each client's personalized evaluation.");
 
   /** All keys, in documentation order. */
   public static final List<ConfigKey> ALL = List.of(
-      RUN_NAME, SEED, ROUNDS, EVAL_EVERY, CHECKPOINT_EVERY, OUT, PROGRESS,
+      RUN_NAME, SEED, ROUNDS, EVAL_EVERY, CHECKPOINT_EVERY, OUT, OVERWRITE, PROGRESS,
       MASTER, UI, PARTITIONS, CHECKPOINT_DIR,
       SOURCE, PATH, LABEL_COLUMN, FEATURES_COLUMN, CLIENT_COLUMN, CSV_HEADER, NUM_FEATURES, NUM_CLASSES,
       TEST_FRACTION, BAD_ROWS, EMPTY_CLIENTS,

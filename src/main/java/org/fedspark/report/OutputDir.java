@@ -1,21 +1,30 @@
 package org.fedspark.report;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.fedspark.config.ConfigException;
 
 /**
  * A run's output directory on any Hadoop file system (local, hdfs://, s3a://). Every file is written
- * atomically: first to a hidden temporary file in the same directory, then renamed over the target, so
- * a crash leaves either the previous complete version or none, never a truncated file that looks whole.
- * (On object stores without atomic rename, such as S3, the rename is a copy; the temporary name still
- * keeps readers away from partial content.)
+ * atomically: first to a hidden temporary file in the same directory, then renamed over the target in
+ * one step (POSIX {@code rename(2)} on local disks, HDFS's rename with overwrite), so a crash leaves
+ * either the previous complete version or the new one, never a truncated file that looks whole and
+ * never no file at all. (On object stores without atomic rename, such as S3, the rename is a copy;
+ * the temporary name still keeps readers away from partial content.)
  */
 public final class OutputDir {
   private final FileSystem fs;
@@ -64,12 +73,7 @@ public final class OutputDir {
         body.writeTo(out);
         out.hsync();
       }
-      if (fs.exists(target) && !fs.delete(target, false)) {
-        throw new IOException("cannot replace " + target);
-      }
-      if (!fs.rename(tmp, target)) {
-        throw new IOException("cannot rename " + tmp + " to " + target);
-      }
+      replace(tmp, target);
     } catch (IOException e) {
       try {
         fs.delete(tmp, false);
@@ -80,11 +84,62 @@ public final class OutputDir {
     }
   }
 
+  /**
+   * Makes sure the directory holds no results of an earlier run among {@code names}: with
+   * {@code overwrite} they are deleted (so no stale chart or report survives beside the new run's
+   * files), otherwise the run is refused before it starts, so nothing a user kept is lost.
+   *
+   * @throws ConfigException naming the files found and how to proceed
+   */
+  public void claim(List<String> names, boolean overwrite) {
+    List<String> found = names.stream().filter(this::exists).toList();
+    if (found.isEmpty()) {
+      return;
+    }
+    if (!overwrite) {
+      throw new ConfigException("output directory " + uri() + " already holds the results of a run ("
+          + String.join(", ", found) + "); choose another --out, or pass --overwrite (run.overwrite = true) to replace them");
+    }
+    for (String name : found) {
+      try {
+        fs.delete(new Path(dir, name), false);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete " + new Path(dir, name) + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
   public boolean exists(String name) {
     try {
       return fs.exists(new Path(dir, name));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Renames {@code tmp} onto {@code target} in one step, replacing it. */
+  private void replace(Path tmp, Path target) throws IOException {
+    if ("file".equals(fs.getScheme())) {
+      File from = new File(fs.makeQualified(tmp).toUri());
+      File to = new File(fs.makeQualified(target).toUri());
+      Files.move(from.toPath(), to.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return;
+    }
+    FileContext fc;
+    try {
+      fc = FileContext.getFileContext(fs.getUri(), fs.getConf());
+    } catch (UnsupportedFileSystemException e) {
+      fc = null; // no AbstractFileSystem for this scheme: fall back to delete + rename below
+    }
+    if (fc != null) {
+      fc.rename(tmp, target, Options.Rename.OVERWRITE);
+      return;
+    }
+    if (fs.exists(target) && !fs.delete(target, false)) {
+      throw new IOException("cannot replace " + target);
+    }
+    if (!fs.rename(tmp, target)) {
+      throw new IOException("cannot rename " + tmp + " to " + target);
     }
   }
 

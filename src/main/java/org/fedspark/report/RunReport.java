@@ -24,6 +24,9 @@ import org.fedspark.run.RunStatus;
  * with status {@code running} belongs to a run that is going on or was killed.
  */
 public final class RunReport {
+  /** Every file a run writes to its output directory. */
+  public static final List<String> OUTPUTS =
+      List.of("config.conf", "metrics.csv", "summary.json", "accuracy.png", "loss.png", "report.html");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final FedConfig cfg;
@@ -94,13 +97,16 @@ public final class RunReport {
       RoundMetrics last = rows.get(rows.size() - 1);
       s.put("rounds_completed", last.round());
       s.put("last", clean(last.asColumns()));
-      RoundMetrics best = rows.get(0);
+      RoundMetrics best = null;
       for (RoundMetrics r : rows) {
-        if (r.personalizedAccMean() > best.personalizedAccMean()) {
+        if (!Double.isNaN(r.personalizedAccMean()) && (best == null || r.personalizedAccMean() > best.personalizedAccMean())) {
           best = r;
         }
       }
-      s.put("best_personalized_acc_mean", Map.of("value", best.personalizedAccMean(), "round", best.round()));
+      Map<String, Object> bestEntry = new LinkedHashMap<>();
+      bestEntry.put("value", best == null ? null : best.personalizedAccMean());
+      bestEntry.put("round", best == null ? null : best.round());
+      s.put("best_personalized_acc_mean", bestEntry);
       double roundSeconds = 0;
       for (RoundMetrics r : rows) {
         roundSeconds += r.roundSeconds();
@@ -112,7 +118,8 @@ public final class RunReport {
       s.put("rounds_completed", 0);
     }
     s.put("environment", environment);
-    s.put("outputs", List.of("config.conf", "metrics.csv", "summary.json", "accuracy.png", "loss.png", "report.html"));
+    s.put("output_dir", out.uri());
+    s.put("outputs", OUTPUTS.stream().filter(n -> n.equals("summary.json") || out.exists(n)).toList());
     summary = s;
     try {
       out.writeString("summary.json", JSON.writeValueAsString(s) + "\n");
@@ -128,6 +135,7 @@ public final class RunReport {
       Charts.write(out, rows, cfg.getString(Keys.RUN_NAME));
     }
     HtmlReport.write(out, summary, rows);
+    writeSummary(status, message, rows); // again, now listing the charts and the report among the outputs
   }
 
   public Map<String, Object> summary() {

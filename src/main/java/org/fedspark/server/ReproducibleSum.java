@@ -9,14 +9,17 @@ import java.io.Serializable;
  * <p>Floating-point addition is not associative: {@code treeAggregate} over 2 or 8 partitions groups the
  * client updates differently and the last bits of the average differ, which then grow over rounds.
  * Here every addend is first cut, deterministically and on its own, to a fixed-point number with 63
- * fractional bits, {@code x ≈ hi + lo·2⁻⁶³} with {@code hi = ⌊x⌋} and {@code 0 ≤ lo < 2⁶³}; the sum of
- * those integers is exact, hence independent of order. The only rounding is the per-addend truncation
- * (below 1.1e-19 in absolute value) and the final conversion back to double. This is the fixed-point
+ * fractional bits: its magnitude {@code |x| ≈ h + l·2⁻⁶³} with {@code h = ⌊|x|⌋} and
+ * {@code 0 ≤ l < 2⁶³} ({@code |x| − h} is exact in binary floating point), added to or subtracted from
+ * the running {@code hi + lo·2⁻⁶³}, {@code 0 ≤ lo < 2⁶³}. Integer sums are exact, hence independent of
+ * order. The only rounding is the per-addend truncation of the magnitude (below 2⁻⁶³ ≈ 1.1e-19 in
+ * absolute value, for either sign) and the final conversion back to double. This is the fixed-point
  * idea of reproducible summation (Demmel &amp; Nguyen, "Fast reproducible floating-point summation",
  * ARITH 2013) in its simplest form, sufficient for model parameters whose magnitudes stay below 2⁶².
  *
- * <p>A non-finite addend or one of magnitude ≥ 2⁶² marks the sum as {@linkplain #isFinite() not finite}:
- * a diverged run is detected, never silently wrapped around.
+ * <p>A non-finite addend, one of magnitude ≥ 2⁶², or a running integer part that would overflow
+ * marks the sum as {@linkplain #isFinite() not finite}: a diverged run is detected, never silently
+ * wrapped around.
  */
 public final class ReproducibleSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -53,20 +56,55 @@ public final class ReproducibleSum implements Serializable {
 
   /** Adds one value to element {@code i}. */
   public void addAt(int i, double x) {
-    if (!(Math.abs(x) < LIMIT)) {
+    double a = Math.abs(x);
+    if (!(a < LIMIT) || !finite) {
       finite = false;
       return;
     }
-    double f = Math.floor(x);
+    double f = Math.floor(a);
     long h = (long) f;
-    long l = (long) ((x - f) * TWO_63);
-    hi[i] += h;
-    long s = lo[i] + l;
+    long l = (long) ((a - f) * TWO_63);
+    if (x >= 0) {
+      accumulate(i, h, l);
+    } else {
+      subtract(i, h, l);
+    }
+  }
+
+  /** hi[i] + lo[i]·2⁻⁶³ += h + l·2⁻⁶³, with 0 ≤ l < 2⁶³. */
+  private void accumulate(int i, long h, long l) {
+    long s = lo[i] + l; // both in [0, 2⁶³): the carry shows as the sign bit
+    long carry = 0;
     if (s < 0) {
       s &= Long.MAX_VALUE;
-      hi[i]++;
+      carry = 1;
     }
     lo[i] = s;
+    addHi(i, h, carry);
+  }
+
+  /** hi[i] + lo[i]·2⁻⁶³ −= h + l·2⁻⁶³, with 0 ≤ l < 2⁶³. */
+  private void subtract(int i, long h, long l) {
+    long s = lo[i] - l; // in (−2⁶³, 2⁶³): a borrow shows as a negative value
+    long borrow = 0;
+    if (s < 0) {
+      s &= Long.MAX_VALUE; // s + 2⁶³
+      borrow = 1;
+    }
+    lo[i] = s;
+    try {
+      hi[i] = Math.subtractExact(Math.subtractExact(hi[i], h), borrow);
+    } catch (ArithmeticException e) {
+      finite = false;
+    }
+  }
+
+  private void addHi(int i, long h, long carry) {
+    try {
+      hi[i] = Math.addExact(Math.addExact(hi[i], h), carry);
+    } catch (ArithmeticException e) {
+      finite = false;
+    }
   }
 
   /** Adds another sum of the same length into this one (exact). */
@@ -75,14 +113,8 @@ public final class ReproducibleSum implements Serializable {
       throw new IllegalArgumentException("cannot merge sums of length " + o.hi.length + " and " + hi.length);
     }
     finite &= o.finite;
-    for (int i = 0; i < hi.length; i++) {
-      hi[i] += o.hi[i];
-      long s = lo[i] + o.lo[i];
-      if (s < 0) {
-        s &= Long.MAX_VALUE;
-        hi[i]++;
-      }
-      lo[i] = s;
+    for (int i = 0; i < hi.length && finite; i++) {
+      accumulate(i, o.hi[i], o.lo[i]);
     }
   }
 

@@ -162,9 +162,22 @@ class LocalSgdTest {
     assertThrows(IllegalArgumentException.class, () -> LocalSgd.train(m, new double[9], data, o, new double[2], rng));
     assertThrows(IllegalArgumentException.class, () -> new Options(-1, 2, 0.1, 0));
     assertThrows(IllegalArgumentException.class, () -> new Options(1, 0, 0.1, 0));
-    assertThrows(IllegalArgumentException.class, () -> new Options(1, 2, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> new Options(1, 2, -0.1, 0));
     assertThrows(IllegalArgumentException.class, () -> new Options(1, 2, Double.NaN, 0));
     assertThrows(IllegalArgumentException.class, () -> new Options(1, 2, 0.1, -1));
+  }
+
+  @Test
+  void aZeroStepSizeLeavesTheParametersUntouched() {
+    // lr·decay^(t−1) underflows to 0 after enough rounds; training must go on without moving
+    Model m = new SoftmaxRegression(2, 3, 0);
+    double[] w = new double[9];
+    Arrays.fill(w, 0.25);
+    double[] before = w.clone();
+    TrainStats st = LocalSgd.train(m, w, blobs(new SplittableRandom(16), 6), new Options(2, 2, 0.0, 0), null,
+        new SplittableRandom(17));
+    assertArrayEquals(before, w);
+    assertEquals(12, st.examples());
   }
 
   /** Three classes centred at (±4, 0) and (0, 4) with unit noise: linearly separable in practice. */

@@ -80,6 +80,42 @@ class FedConfigTest {
   }
 
   @Test
+  void nestedSparkPropertiesAsWrittenBySetKeepTheirFullName() {
+    FedConfig c = FedConfig.parse("spark.conf { \"spark.driver.memory\" = 8g }", "t.conf",
+        List.of("spark.conf.spark.sql.shuffle.partitions=3"));
+    assertEquals(java.util.Map.of("spark.driver.memory", "8g", "spark.sql.shuffle.partitions", "3"), c.sparkConf());
+    FedConfig back = FedConfig.parse(c.render(), "rendered", List.of());
+    assertEquals(c.sparkConf(), back.sparkConf());
+  }
+
+  @Test
+  void wholeNumberKeysRejectFractionsInsteadOfTruncating() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> FedConfig.parse("run.seed = 2.5", "t.conf", List.of("run.rounds=1.5")));
+    assertTrue(e.getMessage().contains("'run.rounds'") && e.getMessage().contains("not a whole number"), e.getMessage());
+    assertTrue(e.getMessage().contains("'run.seed'"), e.getMessage());
+    assertEquals(30, FedConfig.parse("run.rounds = 30.0", "t.conf", List.of()).getInt(Keys.ROUNDS));
+  }
+
+  @Test
+  void nullValuesAreNamedNotThrownLater() {
+    ConfigException e = assertThrows(ConfigException.class, () -> FedConfig.parse("run.rounds = null", "t.conf", List.of()));
+    assertTrue(e.getMessage().contains("'run.rounds' is null"), e.getMessage());
+  }
+
+  @Test
+  void aZeroStepSizeIsRejectedUpFront() {
+    ConfigException e = assertThrows(ConfigException.class, () -> FedConfig.parse("", "t.conf", List.of("train.lr=0", "train.lr-decay=0")));
+    assertTrue(e.getMessage().contains("'train.lr'") && e.getMessage().contains("'train.lr-decay'"), e.getMessage());
+  }
+
+  @Test
+  void renderWritesNumbersFromSetAsNumbers() {
+    String r = FedConfig.parse("", "t.conf", List.of("run.rounds=30", "train.lr=0.25", "spark.ui=true")).render();
+    assertTrue(r.contains("run.rounds = 30\n") && r.contains("train.lr = 0.25\n") && r.contains("spark.ui = true\n"), r);
+  }
+
+  @Test
   void renderedConfigParsesBackToTheSameValues() {
     FedConfig c = FedConfig.parse("run.rounds = 3\nalgorithm.name = fedprox\nfedprox.mu = 0.5", "t.conf", List.of());
     FedConfig back = FedConfig.parse(c.render(), "rendered", List.of());

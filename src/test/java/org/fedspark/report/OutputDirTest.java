@@ -2,13 +2,17 @@ package org.fedspark.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.fedspark.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,5 +43,20 @@ class OutputDirTest {
     try (var files = Files.list(tmp.resolve("run"))) {
       assertEquals(0, files.filter(p -> p.getFileName().toString().contains(".tmp-")).count());
     }
+  }
+
+  @Test
+  void refusesADirectoryHoldingAnEarlierRunUnlessToldToOverwrite() throws IOException {
+    OutputDir out = new OutputDir(tmp.resolve("run").toString(), new Configuration());
+    out.writeString("metrics.csv", "round\n1\n");
+    out.writeString("notes.txt", "mine");
+    List<String> names = List.of("summary.json", "metrics.csv", "report.html");
+    ConfigException e = assertThrows(ConfigException.class, () -> out.claim(names, false));
+    assertTrue(e.getMessage().contains("metrics.csv") && e.getMessage().contains("--overwrite"), e.getMessage());
+    assertTrue(Files.exists(tmp.resolve("run/metrics.csv")), "nothing is deleted when refusing");
+    out.claim(names, true);
+    assertFalse(Files.exists(tmp.resolve("run/metrics.csv")));
+    assertTrue(Files.exists(tmp.resolve("run/notes.txt")), "files that are not outputs are left alone");
+    out.claim(names, false); // now empty of results: accepted
   }
 }

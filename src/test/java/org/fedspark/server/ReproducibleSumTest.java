@@ -107,4 +107,37 @@ class ReproducibleSumTest {
     merged.merge(s);
     assertFalse(merged.isFinite());
   }
+
+  @Test
+  void smallNegativeValuesKeepTheirFullPrecision() {
+    // a negative addend must be cut as precisely as a positive one (≤ 2^-63 each), not via 1 − |x|
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+    ReproducibleSum s = new ReproducibleSum(1);
+    BigDecimal exact = BigDecimal.ZERO;
+    for (int k = 0; k < 1000; k++) {
+      double v = -rng.nextDouble() * 1e-10;
+      s.addAt(0, v);
+      exact = exact.add(new BigDecimal(v));
+    }
+    double ref = exact.doubleValue();
+    assertEquals(ref, s.get(0), 1000 * 0x1p-63 + Math.ulp(ref));
+  }
+
+  @Test
+  void anOverflowingRunningSumIsNotFinite() {
+    ReproducibleSum s = new ReproducibleSum(1);
+    for (int k = 0; k < 3; k++) {
+      s.addAt(0, 1.9 * 0x1p61); // each is below the 2^62 limit; their sum is beyond 2^63
+    }
+    assertFalse(s.isFinite());
+    ReproducibleSum a = new ReproducibleSum(1);
+    ReproducibleSum b = new ReproducibleSum(1);
+    a.addAt(0, -1.9 * 0x1p61);
+    a.addAt(0, -1.9 * 0x1p61);
+    b.addAt(0, -1.9 * 0x1p61);
+    b.addAt(0, -1.9 * 0x1p61);
+    assertTrue(a.isFinite() && b.isFinite());
+    a.merge(b);
+    assertFalse(a.isFinite(), "merging into an overflow");
+  }
 }
