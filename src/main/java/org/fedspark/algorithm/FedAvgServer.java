@@ -43,8 +43,8 @@ public final class FedAvgServer implements ServerStrategy {
   }
 
   @Override
-  public Message configureEvaluate(int round) {
-    return Message.builder().vector(PARAMS, global).build();
+  public RoundPlan configureEvaluate(int round) {
+    return RoundPlan.broadcast(Message.builder().vector(PARAMS, global).build());
   }
 
   @Override

@@ -21,8 +21,8 @@ public final class SilentServer implements ServerStrategy {
   public void aggregateFit(int round, RoundAggregate aggregate) {}
 
   @Override
-  public Message configureEvaluate(int round) {
-    return Message.EMPTY;
+  public RoundPlan configureEvaluate(int round) {
+    return RoundPlan.broadcast(Message.EMPTY);
   }
 
   @Override

@@ -34,9 +34,16 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output directory (any Hadoop path); default run.out, else runs/<run.name>-<timestamp>.")
   String out;
 
+  @Option(names = "--overwrite", description = "Replace an earlier run's results in the output directory (same as --set run.overwrite=true); without it such a directory is refused.")
+  boolean overwrite;
+
   @Override
   public Integer call() {
-    FedConfig cfg = FedSpark.loadConfig(configPath, overrides);
+    List<String> sets = new ArrayList<>(overrides);
+    if (overwrite) {
+      sets.add(Keys.OVERWRITE.path() + "=true");
+    }
+    FedConfig cfg = FedSpark.loadConfig(configPath, sets);
     SparkSession spark = SparkSessions.create("fedspark " + cfg.getString(Keys.RUN_NAME), cfg.getString(Keys.MASTER),
         cfg.getBoolean(Keys.UI), cfg.sparkConf());
     try {

@@ -90,8 +90,9 @@ final class ClientRuntime<S extends Serializable> implements Serializable {
     while (data.hasNext()) {
       ClientData c = data.next();
       ClientSlot<S> slot = next(slots, c);
+      Message in = slot.inbox() == null ? msg : merge(msg, WireFormat.decode(slot.inbox(), codec));
       ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed);
-      double[] personal = client.personalModel(ctx, slot.state(), msg);
+      double[] personal = client.personalModel(ctx, slot.state(), in);
       EvalStats p = model.evaluate(personal, c.test());
       EvalStats g = EvalStats.EMPTY;
       if (b.global() != null) {

@@ -42,7 +42,10 @@ final class RoundEngine<S extends Serializable> {
   private final boolean stateful;
   private final VectorCodec codec;
   private final int checkpointEvery;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoundEngine.class);
+
   private JavaRDD<ClientSlot<S>> states;
+  private String lastCheckpoint;
 
   /** Uplink and downlink bytes and the training loss of the last round. */
   record RoundTraffic(long uplinkBytes, long downlinkBytes, int participants, double trainLoss) {}
@@ -68,19 +71,17 @@ final class RoundEngine<S extends Serializable> {
     byte[] shared = WireFormat.encode(plan.broadcast(), codec);
     long downlink = (long) shared.length * sampled.length;
     Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(new ClientRuntime.RoundBroadcast(round, shared, sampled));
-    JavaRDD<ClientSlot<S>> slots = states;
-    if (!plan.perClient().isEmpty()) {
-      Map<Integer, byte[]> encoded = new HashMap<>();
-      for (Map.Entry<Integer, Message> e : plan.perClient().entrySet()) {
-        if (Arrays.binarySearch(sampled, e.getKey()) < 0) {
-          throw new IllegalArgumentException("round " + round + ": message for client " + e.getKey() + ", which was not sampled");
-        }
-        byte[] b = WireFormat.encode(e.getValue(), codec);
-        downlink += b.length;
-        encoded.put(e.getKey(), b);
+    for (int client : plan.perClient().keySet()) {
+      if (Arrays.binarySearch(sampled, client) < 0) {
+        throw new IllegalArgumentException("round " + round + ": message for client " + client
+            + ", which was not sampled (keep it on the server until the client is sampled, or send it with configureEvaluate)");
       }
-      slots = attachInboxes(states, encoded);
     }
+    Map<Integer, byte[]> encoded = encode(plan.perClient());
+    for (byte[] b : encoded.values()) {
+      downlink += b.length;
+    }
+    JavaRDD<ClientSlot<S>> slots = encoded.isEmpty() ? states : attachInboxes(states, encoded);
     ClientRuntime<S> rt = runtime;
     JavaRDD<ClientRoundResult<S>> results = data.zipPartitions(slots, (d, s) -> rt.fit(d, s, bc.value()));
     if (stateful) {
@@ -92,16 +93,23 @@ final class RoundEngine<S extends Serializable> {
     if (!acc.updates.isFinite()) {
       throw new DivergenceException(round, "a client uploaded NaN, infinite or absurdly large (>= 2^62) values");
     }
+    if (acc.examples > 0 && !Double.isFinite(acc.trainLoss())) {
+      throw new DivergenceException(round, "the training loss is NaN, infinite or absurdly large (>= 2^62)");
+    }
     if (stateful) {
       JavaRDD<ClientSlot<S>> next = results.map(r -> new ClientSlot<>(r.clientId(), r.state(), null))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      if (round % checkpointEvery == 0) {
+      boolean checkpoint = round % checkpointEvery == 0;
+      if (checkpoint) {
         next.checkpoint();
       }
       next.count();
       states.unpersist(false);
       results.unpersist(false);
       states = next;
+      if (checkpoint) {
+        dropOlderCheckpoint(next);
+      }
     }
     // Not destroy(): the new state's lineage (until its next checkpoint) still refers to this
     // broadcast, and Spark may need it to recompute a lost partition.
@@ -111,11 +119,13 @@ final class RoundEngine<S extends Serializable> {
   }
 
   /** Evaluates every client: its personalized model and the global model (if given) on its test split. */
-  List<ClientEval> evaluate(int round, Message evalMessage, double[] global) {
-    byte[] msg = WireFormat.encode(evalMessage, codec);
+  List<ClientEval> evaluate(int round, RoundPlan evalPlan, double[] global) {
+    byte[] msg = WireFormat.encode(evalPlan.broadcast(), codec);
     Broadcast<ClientRuntime.EvalBroadcast> bc = jsc.broadcast(new ClientRuntime.EvalBroadcast(round, msg, global));
     ClientRuntime<S> rt = runtime;
-    List<ClientEval> out = data.zipPartitions(states, (d, s) -> rt.evaluate(d, s, bc.value())).collect();
+    Map<Integer, byte[]> encoded = encode(evalPlan.perClient());
+    JavaRDD<ClientSlot<S>> slots = encoded.isEmpty() ? states : attachInboxes(states, encoded);
+    List<ClientEval> out = data.zipPartitions(slots, (d, s) -> rt.evaluate(d, s, bc.value())).collect();
     bc.destroy();
     return out;
   }
@@ -123,6 +133,33 @@ final class RoundEngine<S extends Serializable> {
   /** Releases the cached state. */
   void close() {
     states.unpersist(false);
+  }
+
+  private Map<Integer, byte[]> encode(Map<Integer, Message> perClient) {
+    Map<Integer, byte[]> encoded = new HashMap<>();
+    perClient.forEach((client, m) -> encoded.put(client, WireFormat.encode(m, codec)));
+    return encoded;
+  }
+
+  /**
+   * Deletes the previous checkpoint once a newer one is written: the state's lineage now starts at the
+   * new one, so the old files are never read again, and a long run keeps one checkpoint on disk
+   * instead of one per {@code checkpoint-every} rounds.
+   */
+  private void dropOlderCheckpoint(JavaRDD<ClientSlot<S>> checkpointed) {
+    scala.Option<String> file = checkpointed.rdd().getCheckpointFile();
+    if (file.isEmpty()) {
+      return;
+    }
+    if (lastCheckpoint != null) {
+      try {
+        org.apache.hadoop.fs.Path old = new org.apache.hadoop.fs.Path(lastCheckpoint);
+        old.getFileSystem(jsc.hadoopConfiguration()).delete(old, true);
+      } catch (java.io.IOException e) {
+        LOG.warn("could not delete the old checkpoint {}: {}", lastCheckpoint, e.getMessage());
+      }
+    }
+    lastCheckpoint = file.get();
   }
 
   /**

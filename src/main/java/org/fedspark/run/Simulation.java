@@ -56,8 +56,9 @@ public final class Simulation {
 
   public SimulationResult run() {
     long start = System.nanoTime();
+    out.claim(RunReport.OUTPUTS, cfg.getBoolean(Keys.OVERWRITE));
     RunReport report = new RunReport(cfg, out, spark);
-    out.writeString("config.conf", cfg.render());
+    out.writeString("config.conf", cfg.with(List.of(Keys.OUT.path() + "=" + out.uri())).render());
     report.writeSummary(RunStatus.RUNNING, "", List.of());
     FederatedData fed = null;
     List<RoundMetrics> rows = new ArrayList<>();
@@ -82,8 +83,14 @@ public final class Simulation {
       LOG.error(e.getMessage());
       report.finish(RunStatus.DIVERGED, e.getMessage(), rows);
       return new SimulationResult(RunStatus.DIVERGED, e.getMessage(), List.copyOf(rows), report.summary(), out.uri());
-    } catch (RuntimeException e) {
-      report.finish(RunStatus.FAILED, String.valueOf(e.getMessage()), rows);
+    } catch (Throwable e) {
+      // Throwable, not RuntimeException: Spark throws its checked SparkException from Scala code, and
+      // an OutOfMemoryError should still leave a summary that says "failed", not "running".
+      try {
+        report.finish(RunStatus.FAILED, String.valueOf(e.getMessage()), rows);
+      } catch (RuntimeException | Error reportFailure) {
+        e.addSuppressed(reportFailure);
+      }
       throw e;
     } finally {
       if (fed != null) {

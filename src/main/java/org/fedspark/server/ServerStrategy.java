@@ -1,7 +1,6 @@
 package org.fedspark.server;
 
 import java.util.Optional;
-import org.fedspark.codec.Message;
 
 /**
  * The server half of a federated algorithm; it runs on the Spark driver and never touches client data.
@@ -25,8 +24,12 @@ public interface ServerStrategy {
   /** Folds the round's combined uploads into the server state. */
   void aggregateFit(int round, RoundAggregate aggregate);
 
-  /** The message every client receives to build its personalized model for evaluation. */
-  Message configureEvaluate(int round);
+  /**
+   * What clients receive to build their personalized models for evaluation: a message for every
+   * client and, optionally, one per client (e.g. the personal block a server-side solve produced for
+   * it). All clients are evaluated, sampled or not, so per-client messages may go to any client.
+   */
+  RoundPlan configureEvaluate(int round);
 
   /** The single global model, for algorithms that have one. */
   Optional<double[]> globalModel();

@@ -105,4 +105,77 @@ class PerClientMessageTest {
     }
     engine.close();
   }
+
+  /** Uses the model the server sends it for evaluation, as a server-side solve of personal parts would. */
+  static final class ServerModelClient implements ClientStrategy<Integer> {
+    @Override
+    public Integer initialState(ClientContext ctx) {
+      return 0;
+    }
+
+    @Override
+    public FitResult<Integer> fit(ClientContext ctx, Integer state, Message in) {
+      return new FitResult<>(state + 1, Message.builder().vector("sum", new double[] {1}).build(),
+          new LocalSgd.TrainStats(Double.NaN, 0, 0));
+    }
+
+    @Override
+    public double[] personalModel(ClientContext ctx, Integer state, Message in) {
+      return in.vector("mine");
+    }
+  }
+
+  @Test
+  void evaluationMessagesReachEveryClientSampledOrNot() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setCheckpointDir(tmp.toString());
+    int n = 7;
+    ClientPartitioner part = new ClientPartitioner(n, 3);
+    java.util.List<Tuple2<Integer, ClientData>> clients = new java.util.ArrayList<>();
+    for (int c = 0; c < n; c++) {
+      // one test example of class 1 at the origin: a softmax model predicts it from its biases alone
+      LocalDataset test = new LocalDataset(new double[] {0, 0}, new int[] {1}, 2);
+      clients.add(new Tuple2<>(c, new ClientData(c, LocalDataset.empty(2), test)));
+    }
+    var data = jsc.parallelizePairs(clients).partitionBy(part).values();
+    RoundEngine<Integer> engine = new RoundEngine<>(jsc, data, part, new ServerModelClient(),
+        Models.create("softmax", 2, 2, 1, 0), 1, Float64Codec.INSTANCE, 1);
+    engine.fit(1, new int[] {2}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums());
+    Map<Integer, Message> personal = new HashMap<>();
+    for (int c = 0; c < n; c++) {
+      // W = 0, b = (0, 1) for odd clients (predicts class 1: right), (1, 0) for even ones (wrong)
+      double[] w = {0, 0, 0, 0, c % 2 == 0 ? 1 : 0, c % 2 == 0 ? 0 : 1};
+      personal.put(c, Message.builder().vector("mine", w).build());
+    }
+    java.util.List<ClientEval> evals = engine.evaluate(1, new RoundPlan(Message.EMPTY, personal), null);
+    assertEquals(n, evals.size());
+    for (ClientEval e : evals) {
+      assertEquals(e.clientId() % 2 == 0 ? 0 : 1, e.personalCorrect(), "client " + e.clientId());
+    }
+    engine.close();
+  }
+
+  @Test
+  void aNewCheckpointReplacesTheOldOne() throws java.io.IOException {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    java.nio.file.Path dir = tmp.resolve("ckpt");
+    jsc.setCheckpointDir(dir.toString());
+    int n = 5;
+    ClientPartitioner part = new ClientPartitioner(n, 2);
+    java.util.List<Tuple2<Integer, ClientData>> clients = new java.util.ArrayList<>();
+    for (int c = 0; c < n; c++) {
+      clients.add(new Tuple2<>(c, new ClientData(c, LocalDataset.empty(2), LocalDataset.empty(2))));
+    }
+    var data = jsc.parallelizePairs(clients).partitionBy(part).values();
+    RoundEngine<Integer> engine = new RoundEngine<>(jsc, data, part, new ServerModelClient(),
+        Models.create("softmax", 2, 2, 1, 0), 1, Float64Codec.INSTANCE, 1);
+    for (int round = 1; round <= 4; round++) {
+      engine.fit(round, new int[] {0, 3}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums());
+    }
+    try (var files = java.nio.file.Files.walk(dir)) {
+      assertEquals(1, files.filter(p -> p.getFileName().toString().startsWith("rdd-")).count(),
+          "one checkpoint on disk after 4 checkpointed rounds");
+    }
+    engine.close();
+  }
 }

@@ -1,7 +1,9 @@
 package org.fedspark.run;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
 import org.fedspark.report.OutputDir;
 import org.fedspark.report.RoundMetrics;
@@ -130,5 +133,32 @@ class SimulationTest {
     JsonNode s = new ObjectMapper().readTree(new File(dir, "summary.json"));
     assertEquals("diverged", s.get("status").asText());
     assertTrue(new File(dir, "config.conf").exists());
+  }
+
+  @Test
+  void aTrainingLossBeyondRangeIsDivergenceEvenWithoutAGlobalModel() throws Exception {
+    // local-only training uploads nothing: only the training loss can reveal the blow-up
+    SimulationResult r = run(SMALL, "algorithm.name=local", "train.lr=1e300", "run.eval-every=1");
+    assertEquals(RunStatus.DIVERGED, r.status());
+    assertTrue(r.message().contains("training loss"), r.message());
+    JsonNode s = new ObjectMapper().readTree(new File(new File(java.net.URI.create(r.outputUri())), "summary.json"));
+    assertEquals("diverged", s.get("status").asText());
+  }
+
+  @Test
+  void anEarlierRunsResultsAreNeverOverwrittenUnlessAskedFor() throws Exception {
+    String dir = tmp.resolve("same").toString();
+    FedConfig cfg = FedConfig.parse(SMALL, "test", List.of("run.rounds=2", "run.eval-every=1"));
+    OutputDir out = new OutputDir(dir, spark.sparkContext().hadoopConfiguration());
+    assertEquals(RunStatus.COMPLETED, new Simulation(spark, cfg, out, System.out).run().status());
+    byte[] before = Files.readAllBytes(Path.of(dir, "metrics.csv"));
+    ConfigException e = assertThrows(ConfigException.class, () -> new Simulation(spark, cfg, out, System.out).run());
+    assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(Path.of(dir, "metrics.csv")), "the refused run touched nothing");
+    SimulationResult again = new Simulation(spark, cfg.with(List.of("run.overwrite=true", "run.rounds=1")), out, System.out).run();
+    assertEquals(RunStatus.COMPLETED, again.status());
+    assertEquals(2, Files.readAllLines(Path.of(dir, "metrics.csv")).size(), "header and round 1 of the new run");
+    String conf = Files.readString(Path.of(dir, "config.conf"));
+    assertTrue(conf.contains("run.out = \"" + out.uri() + "\""), "config.conf records where the run wrote");
   }
 }
