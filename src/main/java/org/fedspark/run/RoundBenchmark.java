@@ -26,7 +26,6 @@ import org.fedspark.data.DatasetInfo;
 import org.fedspark.data.FederatedData;
 import org.fedspark.data.FederatedDataLoader;
 import org.fedspark.model.Model;
-import org.fedspark.model.Models;
 import org.fedspark.server.ClientSampler;
 import org.fedspark.server.RoundAggregate;
 import org.fedspark.server.RoundPlan;
@@ -54,8 +53,7 @@ public final class RoundBenchmark {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
     FederatedData fed = FederatedDataLoader.load(spark, DataSpecs.from(cfg), partitions);
-    Model model = Models.create(cfg.getString(Keys.MODEL), fed.info().numFeatures(), fed.info().numClasses(),
-        cfg.getInt(Keys.HIDDEN), cfg.getDouble(Keys.WEIGHT_DECAY));
+    Model model = Simulation.buildModel(cfg, fed.info());
     List<ClientData> local = new ArrayList<>(fed.clients().collect());
     local.sort((a, b) -> Integer.compare(a.clientId(), b.clientId()));
 

@@ -13,9 +13,11 @@ import org.fedspark.algorithm.FederatedAlgorithm;
 import org.fedspark.client.InitialParams;
 import org.fedspark.codec.Float64Codec;
 import org.fedspark.codec.VectorCodec;
+import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
 import org.fedspark.data.DataSpec;
+import org.fedspark.data.DatasetInfo;
 import org.fedspark.data.FederatedData;
 import org.fedspark.data.FederatedDataLoader;
 import org.fedspark.model.Model;
@@ -67,8 +69,7 @@ public final class Simulation {
       DataSpec spec = DataSpecs.from(cfg);
       int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
       fed = FederatedDataLoader.load(spark, spec, partitions);
-      Model model = Models.create(cfg.getString(Keys.MODEL), fed.info().numFeatures(), fed.info().numClasses(),
-          cfg.getInt(Keys.HIDDEN), cfg.getDouble(Keys.WEIGHT_DECAY));
+      Model model = buildModel(cfg, fed.info());
       FederatedAlgorithm<?> alg = Algorithms.create(cfg);
       report.describe(fed, model, alg.name(), Float64Codec.INSTANCE.name(), (System.nanoTime() - start) / 1e9);
       console.printf(Locale.ROOT, "fedspark: %s on %s: %d clients, %d train / %d test examples, %s (%d params)%n",
@@ -96,6 +97,20 @@ public final class Simulation {
       if (fed != null) {
         fed.clients().unpersist(false);
       }
+    }
+  }
+
+  /**
+   * The configured model for the loaded data; a model that cannot fit the data (logistic regression
+   * on more than two classes) is a configuration error that names the key.
+   */
+  static Model buildModel(FedConfig cfg, DatasetInfo info) {
+    try {
+      return Models.create(cfg.getString(Keys.MODEL), info.numFeatures(), info.numClasses(), cfg.getInt(Keys.HIDDEN),
+          cfg.getDouble(Keys.WEIGHT_DECAY));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("key '" + Keys.MODEL.path() + "' = " + cfg.getString(Keys.MODEL) + " does not fit "
+          + info.name() + ": " + e.getMessage());
     }
   }
 
