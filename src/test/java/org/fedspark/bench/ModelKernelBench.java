@@ -22,12 +22,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Cost of one SGD step's model work, {@code SoftmaxRegression.lossAndGradient}, on an MNIST-shaped
  * minibatch (32 rows × 784 features × 10 classes): the BLAS path against a plain-loop implementation of
- * the same formulas. Not a unit test (JMH runs take minutes); after {@code mvn -o -q test-compile} run
- * {@code java --add-modules=jdk.incubator.vector -cp target/test-classes:target/classes:<test classpath>
- * org.fedspark.bench.ModelKernelBench -f 1 -wi 2 -i 3}. Arguments are JMH command-line options; the
- * fork inherits the host JVM's flags, so adding {@code -Ddev.ludovic.netlib.blas.nativeLib=none} to the
- * host command measures the pure-Java BLAS instead of the native one. The BLAS in use is printed in
- * both the host and the fork.
+ * the same formulas. Not a unit test (JMH runs take minutes): run it with {@code bin/jmh
+ * ModelKernelBench} (arguments are JMH command-line options). The fork inherits the host JVM's flags,
+ * so {@code FEDSPARK_JAVA_OPTS=-Dfedspark.blas=java bin/jmh} measures the pure-Java BLAS instead of the
+ * native one. The BLAS in use is printed in both the host and the fork.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
