@@ -30,7 +30,7 @@ final class KeysCommand implements Callable<Integer> {
       out.printf("    %s%n", k.doc());
     }
     out.println();
-    out.println(Keys.SPARK_CONF_PREFIX + ".\"<spark property>\"  passed to Spark verbatim, e.g. spark.conf.\"spark.driver.memory\" = 8g");
+    out.println(Keys.SPARK_CONF_PREFIX + ".\"<spark property>\"  passed to Spark verbatim, e.g. spark.conf.\"spark.executor.memory\" = 8g (the embedded driver's heap is FEDSPARK_MEMORY)");
     out.flush();
     return 0;
   }
