@@ -11,31 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.fedspark.run.SparkSessions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.fedspark.testing.LocalSparkTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CsvSourceTest {
+class CsvSourceTest extends LocalSparkTest {
   private static final String HEADER = "user,label,f1,f2,note,f3";
   private static final String[] USERS = {"u2", "u10", "alice", "bob"};
 
-  private static SparkSession spark;
-
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkSessions.local(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   /** Row r: user USERS[r % 4], label r % 3, f1 = r (identity), f2 = r / 10, note text, f3 = -r. */
   private static String row(int r) {

@@ -11,33 +11,18 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.apache.spark.sql.SparkSession;
-import org.fedspark.run.SparkSessions;
+import org.fedspark.testing.LocalSparkTest;
 import org.fedspark.testing.RealDatasets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FashionMnistSourceTest {
+class FashionMnistSourceTest extends LocalSparkTest {
   private static final int TRAIN = 60;
   private static final int TEST = 20;
   private static final int SIDE = 3;
 
-  private static SparkSession spark;
-
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkSessions.local(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   private Specs spec(Path dir, DataSpec.Scheme scheme, int clients) {
     return Specs.of(DataSpec.Source.FASHION_MNIST, dir.toString()).partition(scheme, clients);

@@ -10,28 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.fedspark.run.SparkSessions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.fedspark.testing.LocalSparkTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LibsvmSourceTest {
-  private static SparkSession spark;
-
+class LibsvmSourceTest extends LocalSparkTest {
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkSessions.local(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   /** Row r: label from labelOf, feature 1 = r + 1 (the row's identity), a sparse tail. */
   private static List<String> rows(int from, int count, java.util.function.IntFunction<String> labelOf) {

@@ -13,31 +13,16 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.fedspark.run.SparkSessions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.fedspark.testing.LocalSparkTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ParquetSourceTest {
-  private static SparkSession spark;
-
+class ParquetSourceTest extends LocalSparkTest {
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkSessions.local(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   /** Row r: client r % 3 (an int), label r % 4, features (r, r/2, 1) as a vector or a float array. */
   private String write(String name, int rows, boolean vector, int files, int nanRow) {

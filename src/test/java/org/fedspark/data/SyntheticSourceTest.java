@@ -6,26 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.fedspark.run.SparkSessions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.fedspark.testing.LocalSparkTest;
 import org.junit.jupiter.api.Test;
 
-class SyntheticSourceTest {
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkSessions.local(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
-
+class SyntheticSourceTest extends LocalSparkTest {
   @Test
   void sameSeedGivesBitwiseTheSameClientsForAnyPartitionCount() {
     Specs s = Specs.of(DataSpec.Source.SYNTHETIC, "");

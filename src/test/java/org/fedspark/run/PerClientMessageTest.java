@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.fedspark.client.ClientContext;
 import org.fedspark.client.ClientStrategy;
 import org.fedspark.client.FitResult;
@@ -23,8 +22,7 @@ import org.fedspark.model.Models;
 import org.fedspark.server.AggregationSpec;
 import org.fedspark.server.RoundAggregate;
 import org.fedspark.server.RoundPlan;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.fedspark.testing.LocalSparkTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scala.Tuple2;
@@ -34,19 +32,7 @@ import scala.Tuple2;
  * client (and is counted), a client's state persists across rounds, and collected vectors come back
  * per client.
  */
-class PerClientMessageTest {
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkSessions.local(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
-
+class PerClientMessageTest extends LocalSparkTest {
   /** Echoes its personal message plus a counter it keeps as state. */
   static final class EchoClient implements ClientStrategy<Integer> {
     @Override

@@ -15,32 +15,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
 import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
 import org.fedspark.report.OutputDir;
 import org.fedspark.report.RoundMetrics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.fedspark.testing.LocalSparkTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** End-to-end runs of the engine on a small synthetic federation in local Spark. */
-class SimulationTest {
-  private static SparkSession spark;
-
+class SimulationTest extends LocalSparkTest {
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkSessions.local(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   /** Small Synthetic(1,1)-like federation: 12 devices, 20 features, 5 classes. */
   private static final String SMALL = String.join("\n",
