@@ -68,15 +68,15 @@ final class RoundEngine<S extends Serializable> {
    * server by the caller) and the round's traffic.
    */
   Map.Entry<RoundAggregate, RoundTraffic> fit(int round, int[] sampled, RoundPlan plan, AggregationSpec spec) {
-    byte[] shared = WireFormat.encode(plan.broadcast(), codec);
-    long downlink = (long) shared.length * sampled.length;
-    Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(new ClientRuntime.RoundBroadcast(round, shared, sampled));
     for (int client : plan.perClient().keySet()) {
       if (Arrays.binarySearch(sampled, client) < 0) {
         throw new IllegalArgumentException("round " + round + ": message for client " + client
             + ", which was not sampled (keep it on the server until the client is sampled, or send it with configureEvaluate)");
       }
     }
+    byte[] shared = WireFormat.encode(plan.broadcast(), codec);
+    long downlink = (long) shared.length * sampled.length;
+    Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(new ClientRuntime.RoundBroadcast(round, shared, sampled));
     Map<Integer, byte[]> encoded = encode(plan.perClient());
     for (byte[] b : encoded.values()) {
       downlink += b.length;
