@@ -122,6 +122,8 @@ class GradientCheckTest {
       maxAbsGrad = Math.max(maxAbsGrad, Math.abs(grad[i]));
     }
     assertTrue(maxAbsGrad > 10 * FLOOR, "gradient too small for a meaningful check: " + maxAbsGrad);
+    System.out.printf(java.util.Locale.ROOT, "gradient check %s (%s): max relative error %.1e over %d parameters%n", m,
+        Blas.describe(), maxRel, p.length);
     assertTrue(maxRel < 1e-6, m + ": max relative error " + maxRel);
   }
 }
