@@ -139,10 +139,10 @@ final class CsvFormat implements TabularFormat {
 
   @Override
   public Optional<LineProblem> findMalformed(Configuration conf, List<String> files, DataSpec spec) {
-    for (String file : files) {
+    return TextLines.firstInFiles(conf, files, file -> {
       Layout[] layout = {null};
       boolean[] headerPending = {spec.csvHeader()};
-      LineProblem p = TextLines.scan(conf, file, (number, line) -> {
+      return (number, line) -> {
         if (line.trim().isEmpty()) {
           return null;
         }
@@ -161,12 +161,8 @@ final class CsvFormat implements TabularFormat {
         }
         String reason = check(fields, layout[0]);
         return reason == null ? null : new LineProblem(file, number, reason);
-      });
-      if (p != null) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+      };
+    });
   }
 
   @Override

@@ -41,16 +41,10 @@ final class LibsvmFormat implements TabularFormat {
 
   @Override
   public Optional<LineProblem> findMalformed(Configuration conf, List<String> files, DataSpec spec) {
-    for (String file : files) {
-      LineProblem p = TextLines.scan(conf, file, (number, line) -> {
-        String reason = check(line, spec.numFeatures());
-        return reason == null ? null : new LineProblem(file, number, reason);
-      });
-      if (p != null) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return TextLines.firstInFiles(conf, files, file -> (number, line) -> {
+      String reason = check(line, spec.numFeatures());
+      return reason == null ? null : new LineProblem(file, number, reason);
+    });
   }
 
   @Override

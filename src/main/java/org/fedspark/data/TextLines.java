@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
@@ -20,6 +23,20 @@ final class TextLines {
   /** Receives each line with its 1-based number; returns a result to stop, or null to go on. */
   interface Visitor<T> {
     T visit(long lineNumber, String line);
+  }
+
+  /**
+   * Scans {@code files} in order, each with a fresh visitor from {@code perFile} (so per-file state such
+   * as a pending header starts over), and returns the first result any of them gives.
+   */
+  static <T> Optional<T> firstInFiles(Configuration conf, List<String> files, Function<String, Visitor<T>> perFile) {
+    for (String file : files) {
+      T result = scan(conf, file, perFile.apply(file));
+      if (result != null) {
+        return Optional.of(result);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Visits the lines of {@code file} until the visitor returns a result; null if it never does. */
