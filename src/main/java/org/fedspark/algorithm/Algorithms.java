@@ -1,28 +1,62 @@
 package org.fedspark.algorithm;
 
+import org.fedspark.config.AlgorithmName;
+import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
+import org.fedspark.model.BlockRoles;
+import org.fedspark.model.Model;
 
-/** Builds the configured {@link FederatedAlgorithm} from the {@code algorithm.*} and {@code train.*} keys. */
+/** Builds the configured {@link FederatedAlgorithm} from the {@code algorithm.*}, {@code train.*} and {@code server.*} keys. */
 public final class Algorithms {
   private Algorithms() {}
 
-  /** Algorithm names, as written in {@code algorithm.name}. */
-  public enum Name {
-    FEDAVG, FEDPROX, LOCAL, FEDAVG_FT
+  public static FederatedAlgorithm create(FedConfig cfg, Model model) {
+    int rounds = cfg.getInt(Keys.ROUNDS);
+    Schedule clientLr = Schedule.of("train.lr", cfg.getString(Keys.LR_SCHEDULE), cfg.getDouble(Keys.LR),
+        cfg.getDouble(Keys.LR_DECAY), cfg.getDouble(Keys.LR_MIN), cfg.getInt(Keys.LR_WARMUP), rounds);
+    Schedule serverLr = Schedule.of("server.lr", cfg.getString(Keys.SERVER_LR_SCHEDULE), cfg.getDouble(Keys.SERVER_LR),
+        cfg.getDouble(Keys.SERVER_LR_DECAY), cfg.getDouble(Keys.SERVER_LR_MIN), cfg.getInt(Keys.SERVER_LR_WARMUP), rounds);
+    LocalTraining training = new LocalTraining(cfg.getInt(Keys.EPOCHS), cfg.getInt(Keys.BATCH), clientLr,
+        cfg.getDouble(Keys.MOMENTUM));
+    AlgorithmName name = cfg.getEnum(Keys.ALGORITHM, AlgorithmName.class);
+    String label = org.fedspark.config.ConfigKey.label(name);
+    ParamSplit split = split(cfg, model, name);
+    FedAvgServer averaging = new FedAvgServer(split, serverLr);
+    return switch (name) {
+      case FEDAVG -> new FederatedAlgorithm(label, averaging, new FedAvgClient(split, training, 0.0, 0));
+      case FEDPROX -> new FederatedAlgorithm(label, averaging, new FedAvgClient(split, training, cfg.getDouble(Keys.MU), 0));
+      case FEDAVG_FT -> new FederatedAlgorithm(label, averaging,
+          new FedAvgClient(split, training, 0.0, cfg.getInt(Keys.FT_EPOCHS)));
+      case FEDPER -> new FederatedAlgorithm(label, averaging, new FedAvgClient(split, training, 0.0, 0));
+      case FEDREP -> new FederatedAlgorithm(label, averaging,
+          new FedRepClient(split, training, cfg.getInt(Keys.FEDREP_HEAD_EPOCHS)));
+      case DITTO -> new FederatedAlgorithm(label, averaging,
+          new DittoClient(training, cfg.getDouble(Keys.DITTO_LAMBDA), cfg.getInt(Keys.DITTO_EPOCHS)));
+      case APFL -> new FederatedAlgorithm(label, averaging,
+          new ApflClient(training, cfg.getDouble(Keys.APFL_ALPHA), cfg.getBoolean(Keys.APFL_ADAPT)));
+      case LOCAL -> new FederatedAlgorithm(label, new SilentServer(), new LocalOnlyClient(training));
+    };
   }
 
-  public static FederatedAlgorithm<?> create(FedConfig cfg) {
-    LocalTraining training = new LocalTraining(cfg.getInt(Keys.EPOCHS), cfg.getInt(Keys.BATCH),
-        cfg.getDouble(Keys.LR), cfg.getDouble(Keys.LR_DECAY));
-    Name name = cfg.getEnum(Keys.ALGORITHM, Name.class);
-    return switch (name) {
-      case FEDAVG -> new FederatedAlgorithm<>("fedavg", new FedAvgServer(), new FedAvgClient(training, 0.0, 0));
-      case FEDPROX -> new FederatedAlgorithm<>("fedprox", new FedAvgServer(),
-          new FedAvgClient(training, cfg.getDouble(Keys.MU), 0));
-      case FEDAVG_FT -> new FederatedAlgorithm<>("fedavg-ft", new FedAvgServer(),
-          new FedAvgClient(training, 0.0, cfg.getInt(Keys.FT_EPOCHS)));
-      case LOCAL -> new FederatedAlgorithm<>("local", new SilentServer(), new LocalOnlyClient(training));
-    };
+  /**
+   * The block roles: {@code model.blocks} if set, else the algorithm's own default (the head personal
+   * for FedPer and FedRep, every block shared otherwise). Algorithms that keep a whole personal model
+   * (Ditto, APFL, local-only) share every block of their global model and refuse another split.
+   */
+  static ParamSplit split(FedConfig cfg, Model model, AlgorithmName name) {
+    String spec = cfg.getString(Keys.BLOCKS);
+    boolean headPersonal = name == AlgorithmName.FEDPER || name == AlgorithmName.FEDREP;
+    boolean wholeModel = name == AlgorithmName.DITTO || name == AlgorithmName.APFL || name == AlgorithmName.LOCAL;
+    if (wholeModel && !spec.isBlank()) {
+      throw new ConfigException("key '" + Keys.BLOCKS.path() + "' = " + spec + " does not apply to "
+          + org.fedspark.config.ConfigKey.label(name) + ", which keeps a whole personal model on each client; remove it");
+    }
+    String effective = spec.isBlank() && headPersonal ? "personal head" : spec;
+    try {
+      return ParamSplit.of(model, BlockRoles.parse(effective, model.layout()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("key '" + Keys.BLOCKS.path() + "' = " + effective + ": " + e.getMessage());
+    }
   }
 }

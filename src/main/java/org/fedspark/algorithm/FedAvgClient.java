@@ -1,30 +1,43 @@
 package org.fedspark.algorithm;
 
 import org.fedspark.client.ClientContext;
+import org.fedspark.client.ClientState;
 import org.fedspark.client.ClientStrategy;
 import org.fedspark.client.FitResult;
-import org.fedspark.client.LocalSgd;
-import org.fedspark.client.NoState;
+import org.fedspark.client.LocalProblem;
+import org.fedspark.client.LocalSolver;
+import org.fedspark.client.TrainStats;
 import org.fedspark.codec.Message;
 
 /**
- * Client of FedAvg and FedProx: starts from the received global model {@code w_t}, runs the local
- * training recipe on its own data and uploads {@code Δ = w_local − w_t} with weight {@code n_k} (its
- * number of training examples). With {@code mu > 0} every local step also pulls toward {@code w_t}
- * through FedProx's proximal term {@code (μ/2)‖w − w_t‖²} (Li et al., MLSys 2020, Eq. 2).
+ * Client of FedAvg and of the algorithms that differ from it only in what they share or add to the
+ * local objective. It starts from the received shared blocks {@code x_t} (plus its own personal blocks,
+ * if the split has any), runs the local training recipe on its own data, keeps its personal blocks and
+ * uploads {@code Δ = x_local − x_t} of the shared blocks with weight {@code n_k} (its number of training
+ * examples):
  *
- * <p>Its personalized model is the global model itself, unless {@code fineTuneEpochs > 0}: then it is
- * the global model after that many local epochs on the client's own training data (FedAvg + fine-tuning,
- * evaluated without changing the federated training).
+ * <ul>
+ *   <li>FedAvg (McMahan et al., AISTATS 2017): every block shared;
+ *   <li>FedProx (Li et al., MLSys 2020, Eq. 2): every local step also pulls the shared blocks toward
+ *       {@code x_t} through {@code (μ/2)‖x − x_t‖²};
+ *   <li>FedPer (Arivazhagan et al., "Federated Learning with Personalization Layers", 2019): the head
+ *       personal ({@code model.blocks = personal head}); body and head are trained together each round
+ *       and only the body is averaged;
+ *   <li>FedAvg + fine-tuning: the personalized model is the global model after {@code fineTuneEpochs}
+ *       local epochs on the client's own training data (evaluated without changing the federated
+ *       training).
+ * </ul>
  */
-public final class FedAvgClient implements ClientStrategy<NoState> {
+public final class FedAvgClient implements ClientStrategy {
   private static final long serialVersionUID = 1L;
 
+  private final ParamSplit split;
   private final LocalTraining training;
   private final double mu;
   private final int fineTuneEpochs;
 
-  public FedAvgClient(LocalTraining training, double mu, int fineTuneEpochs) {
+  public FedAvgClient(ParamSplit split, LocalTraining training, double mu, int fineTuneEpochs) {
+    this.split = split;
     this.training = training;
     this.mu = mu;
     this.fineTuneEpochs = fineTuneEpochs;
@@ -32,36 +45,38 @@ public final class FedAvgClient implements ClientStrategy<NoState> {
 
   @Override
   public boolean stateful() {
-    return false;
+    return split.hasPersonal();
   }
 
   @Override
-  public NoState initialState(ClientContext ctx) {
-    return NoState.INSTANCE;
+  public ClientState initialState(ClientContext ctx) {
+    return split.initialState(ctx.seed());
   }
 
   @Override
-  public FitResult<NoState> fit(ClientContext ctx, NoState state, Message fromServer) {
-    double[] global = fromServer.vector(FedAvgServer.PARAMS);
-    double[] w = global.clone();
-    LocalSgd.TrainStats stats = LocalSgd.train(ctx.model(), w, ctx.train(), training.options(ctx.round(), mu),
-        mu > 0 ? global : null, ctx.rng("sgd"));
-    for (int i = 0; i < w.length; i++) {
-      w[i] -= global[i];
+  public FitResult fit(ClientContext ctx, ClientState state, Message fromServer) {
+    double[] received = fromServer.vector(FedAvgServer.PARAMS);
+    double[] theta = split.assemble(received, state, ctx.seed());
+    LocalProblem problem = LocalProblem.of(split.objective()).trainable(split.trainable());
+    if (mu > 0) {
+      problem.proximal(split.shared(), mu, theta.clone());
     }
-    Message up = Message.builder().vector(FedAvgServer.DELTA, w).scalar(FedAvgServer.WEIGHT, ctx.train().size()).build();
-    return new FitResult<>(state, up, stats);
+    TrainStats stats = LocalSolver.train(problem, theta, ctx.train(), training.options(ctx.round()), ctx.rng("sgd"));
+    double[] delta = split.shared().gather(theta);
+    for (int i = 0; i < delta.length; i++) {
+      delta[i] -= received[i];
+    }
+    Message up = Message.builder().vector(FedAvgServer.DELTA, delta).scalar(FedAvgServer.WEIGHT, ctx.train().size()).build();
+    return new FitResult(split.keep(theta, state), up, stats);
   }
 
   @Override
-  public double[] personalModel(ClientContext ctx, NoState state, Message fromServer) {
-    double[] global = fromServer.vector(FedAvgServer.PARAMS);
-    if (fineTuneEpochs == 0) {
-      return global;
+  public double[] personalModel(ClientContext ctx, ClientState state, Message fromServer) {
+    double[] theta = split.assemble(fromServer.vector(FedAvgServer.PARAMS), state, ctx.seed());
+    if (fineTuneEpochs > 0) {
+      LocalProblem problem = LocalProblem.of(split.objective()).trainable(split.trainable());
+      LocalSolver.train(problem, theta, ctx.train(), training.options(ctx.round(), fineTuneEpochs), ctx.rng("finetune"));
     }
-    double[] w = global.clone();
-    LocalTraining ft = new LocalTraining(fineTuneEpochs, training.batchSize(), training.lr(ctx.round()), 1.0);
-    LocalSgd.train(ctx.model(), w, ctx.train(), ft.options(1, 0.0), null, ctx.rng("finetune"));
-    return w;
+    return split.effective(theta);
   }
 }

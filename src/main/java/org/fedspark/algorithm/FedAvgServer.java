@@ -1,5 +1,7 @@
 package org.fedspark.algorithm;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.fedspark.codec.Message;
 import org.fedspark.server.RoundAggregate;
@@ -8,25 +10,37 @@ import org.fedspark.server.ServerContext;
 import org.fedspark.server.ServerStrategy;
 
 /**
- * Server of FedAvg (McMahan et al., AISTATS 2017) and its variants: broadcasts the global model
- * {@code w_t} and moves it by the example-weighted mean of the clients' model deltas,
- * {@code w_{t+1} = w_t + Σ_k n_k Δ_k / Σ_k n_k} over the round's participants (server step size 1).
+ * Server of FedAvg (McMahan et al., AISTATS 2017) and of every algorithm that averages a shared part:
+ * it broadcasts the values of the shared blocks {@code x_t} and moves them by the example-weighted mean
+ * of the clients' deltas, {@code x_{t+1} = x_t + η_s(t) · Σ_k n_k Δ_k / Σ_k n_k} over the round's
+ * participants. With η_s = 1 (the default) this is plain FedAvg; other server step sizes and schedules
+ * are the "server learning rate" of Reddi et al., ICLR 2021. Personal and frozen blocks never travel
+ * ({@link ParamSplit}).
  */
 public final class FedAvgServer implements ServerStrategy {
   static final String PARAMS = "params";
   static final String DELTA = "delta";
   static final String WEIGHT = "weight";
 
+  private final ParamSplit split;
+  private final Schedule lr;
+  /** The full stored parameter vector; only its shared blocks ever change. */
   private double[] global;
+  private double lastLr = Double.NaN;
+
+  public FedAvgServer(ParamSplit split, Schedule lr) {
+    this.split = split;
+    this.lr = lr;
+  }
 
   @Override
   public void initialize(ServerContext ctx) {
-    global = ctx.initialParams().clone();
+    global = split.initial(ctx.seed());
   }
 
   @Override
   public RoundPlan configureFit(int round, int[] sampledClients) {
-    return RoundPlan.broadcast(Message.builder().vector(PARAMS, global).build());
+    return RoundPlan.broadcast(Message.builder().vector(PARAMS, split.shared().gather(global)).build());
   }
 
   @Override
@@ -35,20 +49,33 @@ public final class FedAvgServer implements ServerStrategy {
       return;
     }
     double[] step = aggregate.weightedMean(DELTA);
-    double[] next = global.clone();
-    for (int i = 0; i < next.length; i++) {
-      next[i] += step[i];
+    double[] x = split.shared().gather(global);
+    lastLr = lr.at(round);
+    for (int i = 0; i < x.length; i++) {
+      x[i] += lastLr * step[i];
     }
+    double[] next = global.clone();
+    split.shared().scatter(x, next);
     global = next;
   }
 
   @Override
   public RoundPlan configureEvaluate(int round) {
-    return RoundPlan.broadcast(Message.builder().vector(PARAMS, global).build());
+    return configureFit(round, new int[0]);
   }
 
   @Override
   public Optional<double[]> globalModel() {
-    return Optional.of(global);
+    return split.hasGlobalModel() ? Optional.of(split.effective(global)) : Optional.empty();
+  }
+
+  @Override
+  public List<String> serverMetrics() {
+    return List.of("server_lr");
+  }
+
+  @Override
+  public Map<String, Double> metrics() {
+    return Map.of("server_lr", lastLr);
   }
 }

@@ -1,10 +1,12 @@
 package org.fedspark.algorithm;
 
-import java.io.Serializable;
 import org.fedspark.client.ClientContext;
+import org.fedspark.client.ClientState;
 import org.fedspark.client.ClientStrategy;
 import org.fedspark.client.FitResult;
-import org.fedspark.client.LocalSgd;
+import org.fedspark.client.LocalProblem;
+import org.fedspark.client.LocalSolver;
+import org.fedspark.client.TrainStats;
 import org.fedspark.codec.Message;
 
 /**
@@ -12,11 +14,11 @@ import org.fedspark.codec.Message;
  * partition, from the common initialization, and sends nothing. It bounds from below what federation
  * must beat on clients with enough data, and shows the cost of too little data on the others.
  */
-public final class LocalOnlyClient implements ClientStrategy<LocalOnlyClient.OwnModel> {
+public final class LocalOnlyClient implements ClientStrategy {
   private static final long serialVersionUID = 1L;
 
-  /** A client's own parameters. */
-  public record OwnModel(double[] params) implements Serializable {}
+  /** The state vector holding the client's own model. */
+  static final String MODEL = "model";
 
   private final LocalTraining training;
 
@@ -25,20 +27,20 @@ public final class LocalOnlyClient implements ClientStrategy<LocalOnlyClient.Own
   }
 
   @Override
-  public OwnModel initialState(ClientContext ctx) {
-    return new OwnModel(ctx.initialParams());
+  public ClientState initialState(ClientContext ctx) {
+    return ClientState.of(MODEL, ctx.initialParams());
   }
 
   @Override
-  public FitResult<OwnModel> fit(ClientContext ctx, OwnModel state, Message fromServer) {
-    double[] w = state.params().clone();
-    LocalSgd.TrainStats stats = LocalSgd.train(ctx.model(), w, ctx.train(), training.options(ctx.round(), 0.0), null,
+  public FitResult fit(ClientContext ctx, ClientState state, Message fromServer) {
+    double[] w = state.vector(MODEL).clone();
+    TrainStats stats = LocalSolver.train(LocalProblem.of(ctx.model()), w, ctx.train(), training.options(ctx.round()),
         ctx.rng("sgd"));
-    return new FitResult<>(new OwnModel(w), Message.EMPTY, stats);
+    return new FitResult(state.with(MODEL, w), Message.EMPTY, stats);
   }
 
   @Override
-  public double[] personalModel(ClientContext ctx, OwnModel state, Message fromServer) {
-    return state.params();
+  public double[] personalModel(ClientContext ctx, ClientState state, Message fromServer) {
+    return state.vector(MODEL);
   }
 }

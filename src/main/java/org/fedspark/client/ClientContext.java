@@ -42,6 +42,11 @@ public final class ClientContext {
     return model;
   }
 
+  /** The run's seed, from which the common initial parameters derive. */
+  public long seed() {
+    return seed;
+  }
+
   /** A random stream private to this client, round and purpose (e.g. "sgd", "finetune"). */
   public SplittableRandom rng(String purpose) {
     return Seeds.stream(seed, round, clientId, purpose);

@@ -60,6 +60,21 @@ public final class ConfigKey {
     return new ConfigKey(path, Type.CHOICE, def, doc, 0, 0, List.copyOf(choices));
   }
 
+  /**
+   * A choice among the constants of {@code names}, written in lower case with {@code -} for
+   * {@code _} (FASHION_MNIST is "fashion-mnist"): the enum is the one list of the names, and
+   * {@link FedConfig#getEnum} maps a value back to its constant.
+   */
+  public static <E extends Enum<E>> ConfigKey choice(String path, E def, Class<E> names, String doc) {
+    List<String> labels = java.util.Arrays.stream(names.getEnumConstants()).map(ConfigKey::label).toList();
+    return choice(path, label(def), labels, doc);
+  }
+
+  /** The config spelling of an enum constant. */
+  public static String label(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
   public String path() {
     return path;
   }

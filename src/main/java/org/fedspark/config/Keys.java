@@ -10,6 +10,8 @@ import static org.fedspark.config.ConfigKey.string;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fedspark.data.DataSpec;
+import org.fedspark.model.Models;
 
 /** Every configuration key fedspark reads, with its default and documentation. */
 public final class Keys {
@@ -35,7 +37,7 @@ public final class Keys {
   public static final ConfigKey CHECKPOINT_DIR = string("spark.checkpoint-dir", "", "Directory for RDD checkpoints (any Hadoop path); empty = <out>/_checkpoints, removed when the run ends.");
 
   // data
-  public static final ConfigKey SOURCE = choice("data.source", "synthetic", List.of("synthetic", "fashion-mnist", "libsvm", "csv", "parquet"), "Where the examples come from.");
+  public static final ConfigKey SOURCE = choice("data.source", DataSpec.Source.SYNTHETIC, DataSpec.Source.class, "Where the examples come from.");
   public static final ConfigKey PATH = string("data.path", "", "File or directory for libsvm/csv/parquet; the IDX directory for fashion-mnist (empty = /usr/share/datasets/fashion-mnist).");
   public static final ConfigKey LABEL_COLUMN = string("data.label-column", "label", "Label column (csv, parquet).");
   public static final ConfigKey FEATURES_COLUMN = string("data.features-column", "", "Parquet: the features column (vector or array). CSV: comma-separated feature columns; empty = all but label and client.");
@@ -63,19 +65,34 @@ public final class Keys {
   public static final ConfigKey QUANTITY_SIGMA = decimal("partition.quantity-sigma", 1.0, 0.0, INF, "σ of the log-normal client sizes for quantity-skew.");
 
   // model
-  public static final ConfigKey MODEL = choice("model.type", "softmax", List.of("softmax", "logistic", "mlp"), "Model: multinomial softmax regression, binary logistic regression, or a one-hidden-layer ReLU MLP.");
+  public static final ConfigKey MODEL = choice("model.type", Models.Type.SOFTMAX, Models.Type.class, "Model: multinomial softmax regression, binary logistic regression, or a one-hidden-layer ReLU MLP.");
   public static final ConfigKey HIDDEN = integer("model.hidden", 64, 1, MAX, "Hidden units of the MLP.");
   public static final ConfigKey WEIGHT_DECAY = decimal("model.weight-decay", 0.0, 0.0, INF, "L2 weight decay on weight matrices (not biases).");
 
   // algorithm and training
-  public static final ConfigKey ALGORITHM = choice("algorithm.name", "fedavg", List.of("fedavg", "fedprox", "local", "fedavg-ft"), "Federated algorithm.");
+  public static final ConfigKey ALGORITHM = choice("algorithm.name", AlgorithmName.FEDAVG, AlgorithmName.class, "Federated algorithm (the README's algorithm table says what each does).");
+  public static final ConfigKey BLOCKS = string("model.blocks", "", "Role of each parameter block: rules 'ROLE PATTERN...' separated by ';', roles shared, personal, additive, frozen; patterns are block names, globs, all, head, body (e.g. 'personal head'). Empty = the algorithm's default (all shared; head personal for fedper and fedrep).");
   public static final ConfigKey FRACTION = decimal("train.client-fraction", 0.1, 1e-9, 1.0, "Fraction of clients sampled each round.");
   public static final ConfigKey EPOCHS = integer("train.local-epochs", 1, 1, MAX, "Local epochs per round.");
   public static final ConfigKey BATCH = integer("train.batch-size", 32, 1, MAX, "Minibatch size of local SGD.");
   public static final ConfigKey LR = decimal("train.lr", 0.05, 1e-12, INF, "Local SGD step size.");
-  public static final ConfigKey LR_DECAY = decimal("train.lr-decay", 1.0, 1e-6, 1.0, "Step size multiplier per round (lr_t = lr · decay^(t−1)).");
+  public static final ConfigKey LR_SCHEDULE = choice("train.lr-schedule", "constant", List.of("constant", "exponential", "cosine"), "Client step size over rounds: constant, exponential (lr · decay^(t−1)) or cosine (from lr down to lr-min at the last round).");
+  public static final ConfigKey LR_DECAY = decimal("train.lr-decay", 1.0, 1e-6, 1.0, "Exponential schedule: step size multiplier per round (lr_t = lr · decay^(t−1)).");
+  public static final ConfigKey LR_MIN = decimal("train.lr-min", 0.0, 0.0, INF, "Cosine schedule: the step size at the last round.");
+  public static final ConfigKey LR_WARMUP = integer("train.lr-warmup", 0, 0, MAX, "Linear warm-up: the step size grows as t/warmup times the schedule over the first this many rounds (0 = none).");
+  public static final ConfigKey MOMENTUM = decimal("train.momentum", 0.0, 0.0, 0.999, "Heavy-ball momentum β of local SGD (m ← β m + g, w ← w − lr m), reset each round; 0 = plain SGD.");
+  public static final ConfigKey SERVER_LR = decimal("server.lr", 1.0, 0.0, INF, "Server step size η_s on the averaged update of the shared blocks (x ← x + η_s · mean Δ); 1 is plain averaging.");
+  public static final ConfigKey SERVER_LR_SCHEDULE = choice("server.lr-schedule", "constant", List.of("constant", "exponential", "cosine"), "Server step size over rounds, as train.lr-schedule.");
+  public static final ConfigKey SERVER_LR_DECAY = decimal("server.lr-decay", 1.0, 1e-6, 1.0, "Exponential server schedule: multiplier per round.");
+  public static final ConfigKey SERVER_LR_MIN = decimal("server.lr-min", 0.0, 0.0, INF, "Cosine server schedule: the server step size at the last round.");
+  public static final ConfigKey SERVER_LR_WARMUP = integer("server.lr-warmup", 0, 0, MAX, "Linear warm-up of the server step size over this many rounds (0 = none).");
   public static final ConfigKey MU = decimal("fedprox.mu", 0.01, 0.0, INF, "FedProx proximal weight μ.");
   public static final ConfigKey FT_EPOCHS = integer("fedavg-ft.epochs", 1, 1, MAX, "fedavg-ft: local fine-tuning epochs before each client's personalized evaluation.");
+  public static final ConfigKey DITTO_LAMBDA = decimal("ditto.lambda", 0.1, 0.0, INF, "Ditto: weight λ of the pull (λ/2)‖v − w‖² of each client's personal model v toward the global model w.");
+  public static final ConfigKey DITTO_EPOCHS = integer("ditto.personal-epochs", 1, 1, MAX, "Ditto: local epochs on the personal model per round.");
+  public static final ConfigKey FEDREP_HEAD_EPOCHS = integer("fedrep.head-epochs", 5, 1, MAX, "FedRep: epochs on the personal head (body frozen) before the train.local-epochs on the shared body (head frozen).");
+  public static final ConfigKey APFL_ALPHA = decimal("apfl.alpha", 0.25, 0.0, 1.0, "APFL: initial mixing weight α of the personal model in α·v + (1 − α)·w.");
+  public static final ConfigKey APFL_ADAPT = bool("apfl.adaptive-alpha", true, "APFL: learn α by gradient steps (clipped to [0, 1]); false keeps it fixed.");
 
   /** All keys, in documentation order. */
   public static final List<ConfigKey> ALL = List.of(
@@ -85,8 +102,10 @@ public final class Keys {
       TEST_FRACTION, BAD_ROWS, EMPTY_CLIENTS,
       SYN_ALPHA, SYN_BETA, SYN_IID, SYN_CLIENTS, SYN_FEATURES, SYN_CLASSES,
       SCHEME, CLIENTS, DIRICHLET_ALPHA, SHARDS, QUANTITY_SIGMA,
-      MODEL, HIDDEN, WEIGHT_DECAY,
-      ALGORITHM, FRACTION, EPOCHS, BATCH, LR, LR_DECAY, MU, FT_EPOCHS);
+      MODEL, HIDDEN, WEIGHT_DECAY, BLOCKS,
+      ALGORITHM, FRACTION, EPOCHS, BATCH, LR, LR_SCHEDULE, LR_DECAY, LR_MIN, LR_WARMUP, MOMENTUM,
+      SERVER_LR, SERVER_LR_SCHEDULE, SERVER_LR_DECAY, SERVER_LR_MIN, SERVER_LR_WARMUP,
+      MU, FT_EPOCHS, DITTO_LAMBDA, DITTO_EPOCHS, FEDREP_HEAD_EPOCHS, APFL_ALPHA, APFL_ADAPT);
 
   /** Prefix under which any key is passed to Spark verbatim, e.g. {@code spark.conf."spark.executor.memory" = 4g}. */
   public static final String SPARK_CONF_PREFIX = "spark.conf";

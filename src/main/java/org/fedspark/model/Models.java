@@ -5,8 +5,17 @@ import java.util.Locale;
 
 /** Builds a {@link Model} from the model name used in configuration files and on the command line. */
 public final class Models {
+  /** The model types, the one list of their names (written in lower case in configs). */
+  public enum Type {
+    SOFTMAX, LOGISTIC, MLP;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   /** The accepted {@code type} names. */
-  public static final List<String> TYPES = List.of("logistic", "softmax", "mlp");
+  public static final List<String> TYPES = java.util.Arrays.stream(Type.values()).map(Type::label).toList();
 
   private Models() {}
 
@@ -20,19 +29,24 @@ public final class Models {
    */
   public static Model create(String type, int numFeatures, int numClasses, int hidden, double weightDecay) {
     String t = type == null ? "" : type.trim().toLowerCase(Locale.ROOT);
-    switch (t) {
-      case "logistic":
-        if (numClasses != 2) {
-          throw new IllegalArgumentException(
-              "logistic needs 2 classes, data has " + numClasses + "; use softmax");
-        }
-        return new LogisticRegression(numFeatures, weightDecay);
-      case "softmax":
-        return new SoftmaxRegression(numFeatures, numClasses, weightDecay);
-      case "mlp":
-        return new Mlp(numFeatures, hidden, numClasses, weightDecay);
-      default:
-        throw new IllegalArgumentException("unknown model type '" + type + "'; valid choices: " + String.join(", ", TYPES));
+    Type kind = null;
+    for (Type k : Type.values()) {
+      if (k.label().equals(t)) {
+        kind = k;
+      }
     }
+    if (kind == null) {
+      throw new IllegalArgumentException("unknown model type '" + type + "'; valid choices: " + String.join(", ", TYPES));
+    }
+    return switch (kind) {
+      case LOGISTIC -> {
+        if (numClasses != 2) {
+          throw new IllegalArgumentException("logistic needs 2 classes, data has " + numClasses + "; use softmax");
+        }
+        yield new LogisticRegression(numFeatures, weightDecay);
+      }
+      case SOFTMAX -> new SoftmaxRegression(numFeatures, numClasses, weightDecay);
+      case MLP -> new Mlp(numFeatures, hidden, numClasses, weightDecay);
+    };
   }
 }

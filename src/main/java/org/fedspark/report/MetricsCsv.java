@@ -15,8 +15,8 @@ public final class MetricsCsv {
 
   public static String render(List<RoundMetrics> rows) {
     StringWriter w = new StringWriter();
-    String[] header = new RoundMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).asColumns().keySet()
-        .toArray(String[]::new);
+    RoundMetrics first = rows.isEmpty() ? new RoundMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : rows.get(0);
+    String[] header = first.asColumns().keySet().toArray(String[]::new);
     try (CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(header).setRecordSeparator('\n').get())) {
       for (RoundMetrics r : rows) {
         for (Map.Entry<String, Object> e : r.asColumns().entrySet()) {

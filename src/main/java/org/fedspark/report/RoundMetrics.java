@@ -25,6 +25,10 @@ import java.util.Map;
  *       {@code elapsed_seconds}: since the first round started.
  * </ul>
  * All clients are evaluated, not only the sampled ones; values are those at the end of the round.
+ *
+ * <p>After these come the algorithm's own columns ({@code extra}): the numbers its server reports
+ * (objective, solver residuals, ...) and its clients' declared metrics combined over the round's
+ * participants; each algorithm documents its own.
  */
 public record RoundMetrics(
     int round,
@@ -43,7 +47,22 @@ public record RoundMetrics(
     long cumDownlinkBytes,
     double roundSeconds,
     double evalSeconds,
-    double elapsedSeconds) implements Serializable {
+    double elapsedSeconds,
+    Map<String, Double> extra) implements Serializable {
+
+  public RoundMetrics {
+    extra = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+  }
+
+  /** A row with no algorithm-specific columns. */
+  public RoundMetrics(int round, double personalizedAccMean, double personalizedAccWeighted, double personalizedAccStd,
+      double personalizedAccWorst10, double personalizedLoss, double globalAcc, double globalLoss, double trainLoss,
+      int clientsSampled, long uplinkBytes, long downlinkBytes, long cumUplinkBytes, long cumDownlinkBytes,
+      double roundSeconds, double evalSeconds, double elapsedSeconds) {
+    this(round, personalizedAccMean, personalizedAccWeighted, personalizedAccStd, personalizedAccWorst10, personalizedLoss,
+        globalAcc, globalLoss, trainLoss, clientsSampled, uplinkBytes, downlinkBytes, cumUplinkBytes, cumDownlinkBytes,
+        roundSeconds, evalSeconds, elapsedSeconds, Map.of());
+  }
 
   /** Column name → value, in CSV column order. NaN means "not defined" (written as an empty cell). */
   public Map<String, Object> asColumns() {
@@ -65,6 +84,11 @@ public record RoundMetrics(
     m.put("round_seconds", roundSeconds);
     m.put("eval_seconds", evalSeconds);
     m.put("elapsed_seconds", elapsedSeconds);
+    extra.forEach((k, v) -> {
+      if (m.put(k, v) != null) {
+        throw new IllegalStateException("metric column '" + k + "' is defined twice");
+      }
+    });
     return m;
   }
 }

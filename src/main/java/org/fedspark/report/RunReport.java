@@ -83,6 +83,14 @@ public final class RunReport {
   }
 
   /** Rewrites summary.json (atomically) with the metrics so far. */
+  /**
+   * Records {@code params_per_client}: the values a participating client held in the last evaluated
+   * round (its state between rounds plus the server's message), averaged over the participants.
+   */
+  public void noteValuesPerClient(double values) {
+    run.put("params_per_client", values);
+  }
+
   public void writeSummary(RunStatus status, String message, List<RoundMetrics> rows) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("status", status.label());

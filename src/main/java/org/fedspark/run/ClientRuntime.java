@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.fedspark.client.ClientContext;
+import org.fedspark.client.ClientMetric;
+import org.fedspark.client.ClientState;
 import org.fedspark.client.ClientStrategy;
 import org.fedspark.client.FitResult;
 import org.fedspark.codec.Message;
@@ -21,7 +23,7 @@ import org.fedspark.model.Model;
  * client boundary: the one place where a partition's records are handed to client code, one client at
  * a time.
  */
-final class ClientRuntime<S extends Serializable> implements Serializable {
+final class ClientRuntime implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** What every sampled client receives in a round. */
@@ -34,37 +36,39 @@ final class ClientRuntime<S extends Serializable> implements Serializable {
   /** What every client receives for evaluation: the evaluation message and the global model, if any. */
   record EvalBroadcast(int round, byte[] message, double[] global) implements Serializable {}
 
-  private final ClientStrategy<S> client;
+  private final ClientStrategy client;
+  private final List<ClientMetric> metrics;
   private final Model model;
   private final long seed;
   private final VectorCodec codec;
 
-  ClientRuntime(ClientStrategy<S> client, Model model, long seed, VectorCodec codec) {
+  ClientRuntime(ClientStrategy client, Model model, long seed, VectorCodec codec) {
     this.client = client;
+    this.metrics = List.copyOf(client.clientMetrics());
     this.model = model;
     this.seed = seed;
     this.codec = codec;
   }
 
-  Iterator<ClientSlot<S>> initialStates(Iterator<ClientData> data) {
-    List<ClientSlot<S>> out = new ArrayList<>();
+  Iterator<ClientSlot> initialStates(Iterator<ClientData> data) {
+    List<ClientSlot> out = new ArrayList<>();
     while (data.hasNext()) {
       ClientData c = data.next();
       ClientContext ctx = new ClientContext(c.clientId(), 0, c.train(), model, seed);
-      out.add(new ClientSlot<>(c.clientId(), client.initialState(ctx), null));
+      out.add(new ClientSlot(c.clientId(), client.initialState(ctx), null));
     }
     return out.iterator();
   }
 
-  Iterator<ClientRoundResult<S>> fit(Iterator<ClientData> data, Iterator<ClientSlot<S>> slots, RoundBroadcast b) {
+  Iterator<ClientRoundResult> fit(Iterator<ClientData> data, Iterator<ClientSlot> slots, RoundBroadcast b) {
     Message shared = null;
-    List<ClientRoundResult<S>> out = new ArrayList<>();
+    List<ClientRoundResult> out = new ArrayList<>();
     while (data.hasNext()) {
       ClientData c = data.next();
-      ClientSlot<S> slot = next(slots, c);
+      ClientSlot slot = next(slots, c);
       if (!b.isSampled(c.clientId())) {
         if (client.stateful()) {
-          out.add(new ClientRoundResult<>(c.clientId(), false, slot.state(), new byte[0], 0, 0));
+          out.add(ClientRoundResult.idle(c.clientId(), slot.state()));
         }
         continue;
       }
@@ -73,10 +77,17 @@ final class ClientRuntime<S extends Serializable> implements Serializable {
       }
       Message in = slot.inbox() == null ? shared : merge(shared, WireFormat.decode(slot.inbox(), codec));
       ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed);
-      FitResult<S> r = client.fit(ctx, slot.state(), in);
+      FitResult r = client.fit(ctx, slot.state(), in);
       byte[] up = WireFormat.encode(r.update(), codec);
       double lossSum = r.stats().examples() > 0 ? r.stats().meanLoss() * r.stats().examples() : 0;
-      out.add(new ClientRoundResult<>(c.clientId(), true, r.state(), up, lossSum, r.stats().examples()));
+      double[] values = new double[metrics.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = r.metrics().getOrDefault(metrics.get(i).name(), Double.NaN);
+      }
+      ClientState next = client.stateful() ? r.state() : ClientState.EMPTY;
+      long held = next.size() + valueCount(in);
+      out.add(new ClientRoundResult(c.clientId(), true, next, up, lossSum, r.stats().examples(), values, held,
+          next.firstNonFinite()));
     }
     if (slots.hasNext()) {
       throw new IllegalStateException("state partition has more clients than the data partition");
@@ -84,12 +95,12 @@ final class ClientRuntime<S extends Serializable> implements Serializable {
     return out.iterator();
   }
 
-  Iterator<ClientEval> evaluate(Iterator<ClientData> data, Iterator<ClientSlot<S>> slots, EvalBroadcast b) {
+  Iterator<ClientEval> evaluate(Iterator<ClientData> data, Iterator<ClientSlot> slots, EvalBroadcast b) {
     Message msg = WireFormat.decode(b.message(), codec);
     List<ClientEval> out = new ArrayList<>();
     while (data.hasNext()) {
       ClientData c = data.next();
-      ClientSlot<S> slot = next(slots, c);
+      ClientSlot slot = next(slots, c);
       Message in = slot.inbox() == null ? msg : merge(msg, WireFormat.decode(slot.inbox(), codec));
       ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed);
       double[] personal = client.personalModel(ctx, slot.state(), in);
@@ -104,15 +115,23 @@ final class ClientRuntime<S extends Serializable> implements Serializable {
     return out.iterator();
   }
 
-  private static <S extends Serializable> ClientSlot<S> next(Iterator<ClientSlot<S>> slots, ClientData c) {
+  private static ClientSlot next(Iterator<ClientSlot> slots, ClientData c) {
     if (!slots.hasNext()) {
       throw new IllegalStateException("no state for client " + c.clientId() + ": partitions are misaligned");
     }
-    ClientSlot<S> s = slots.next();
+    ClientSlot s = slots.next();
     if (s.clientId() != c.clientId()) {
       throw new IllegalStateException("state of client " + s.clientId() + " met data of client " + c.clientId());
     }
     return s;
+  }
+
+  private static long valueCount(Message m) {
+    long n = m.scalars().size();
+    for (double[] v : m.vectors().values()) {
+      n += v.length;
+    }
+    return n;
   }
 
   private static Message merge(Message shared, Message own) {

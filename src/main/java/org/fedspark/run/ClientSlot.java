@@ -1,11 +1,11 @@
 package org.fedspark.run;
 
 import java.io.Serializable;
+import org.fedspark.client.ClientState;
 
 /**
- * A client's personal state as the engine keeps it in the client's partition, with the per-client
- * message the server addressed to it this round ({@code inbox}, null when none). Aligned
- * partition-by-partition with the data RDD (same {@link org.fedspark.data.ClientPartitioner}, same
- * client order).
+ * A client's state as the engine keeps it in the client's partition, with the per-client message the
+ * server addressed to it this round ({@code inbox}, null when none). Aligned partition-by-partition
+ * with the data RDD (same {@link org.fedspark.data.ClientPartitioner}, same client order).
  */
-public record ClientSlot<S extends Serializable>(int clientId, S state, byte[] inbox) implements Serializable {}
+public record ClientSlot(int clientId, ClientState state, byte[] inbox) implements Serializable {}

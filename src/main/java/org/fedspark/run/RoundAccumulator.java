@@ -9,32 +9,52 @@ import org.fedspark.server.UpdateAccumulator;
 
 /**
  * What the engine folds over a round's {@link ClientRoundResult}s in one {@code treeAggregate}: the
- * decoded uploads (for the server), the exact count of uploaded bytes, and the training loss. All parts
- * are order-independent, so the round's numbers do not depend on the partitioning.
+ * decoded uploads (for the server), the exact count of uploaded bytes, the training loss, the declared
+ * client metrics, the values the participants hold, and the lowest client id whose state went
+ * non-finite. All parts are order-independent, so the round's numbers do not depend on the
+ * partitioning.
  */
 final class RoundAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
 
   final UpdateAccumulator updates;
   final ReproducibleSum lossSum = new ReproducibleSum(1);
+  final ReproducibleSum metricSums;
+  final long[] metricCounts;
   long examples;
   long uplinkBytes;
+  long valuesHeld;
   int participants;
+  int nonFiniteClient = -1;
+  String nonFiniteState;
 
-  RoundAccumulator(AggregationSpec spec) {
+  RoundAccumulator(AggregationSpec spec, int numMetrics) {
     updates = new UpdateAccumulator(spec);
+    metricSums = new ReproducibleSum(Math.max(1, numMetrics));
+    metricCounts = new long[numMetrics];
   }
 
-  RoundAccumulator add(ClientRoundResult<?> r, VectorCodec codec) {
+  RoundAccumulator add(ClientRoundResult r, VectorCodec codec) {
     if (!r.sampled()) {
       return this;
     }
     participants++;
     uplinkBytes += r.update().length;
+    valuesHeld += r.valuesHeld();
     updates.add(r.clientId(), WireFormat.decode(r.update(), codec));
     if (r.examples() > 0) {
       lossSum.addAt(0, r.lossSum());
       examples += r.examples();
+    }
+    for (int i = 0; i < metricCounts.length; i++) {
+      double v = r.metrics()[i];
+      if (!Double.isNaN(v)) {
+        metricSums.addAt(i, v);
+        metricCounts[i]++;
+      }
+    }
+    if (r.nonFiniteState() != null) {
+      noteNonFinite(r.clientId(), r.nonFiniteState());
     }
     return this;
   }
@@ -42,13 +62,36 @@ final class RoundAccumulator implements Serializable {
   RoundAccumulator merge(RoundAccumulator o) {
     updates.merge(o.updates);
     lossSum.merge(o.lossSum);
+    metricSums.merge(o.metricSums);
+    for (int i = 0; i < metricCounts.length; i++) {
+      metricCounts[i] += o.metricCounts[i];
+    }
     examples += o.examples;
     uplinkBytes += o.uplinkBytes;
+    valuesHeld += o.valuesHeld;
     participants += o.participants;
+    if (o.nonFiniteState != null) {
+      noteNonFinite(o.nonFiniteClient, o.nonFiniteState);
+    }
     return this;
+  }
+
+  private void noteNonFinite(int client, String what) {
+    if (nonFiniteState == null || client < nonFiniteClient) {
+      nonFiniteClient = client;
+      nonFiniteState = what;
+    }
   }
 
   double trainLoss() {
     return examples == 0 ? Double.NaN : lossSum.get(0) / examples;
+  }
+
+  /** Metric {@code i}: the mean over the clients that reported it, or their sum; NaN if none did. */
+  double metric(int i, boolean sum) {
+    if (metricCounts[i] == 0) {
+      return Double.NaN;
+    }
+    return sum ? metricSums.get(i) : metricSums.get(i) / metricCounts[i];
   }
 }

@@ -1,6 +1,5 @@
 package org.fedspark.run;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -89,15 +88,14 @@ public final class RoundBenchmark {
     return r;
   }
 
-  private <S extends Serializable> double[] sparkRounds(JavaSparkContext jsc, FederatedData fed, Model model, int warmup,
+  private double[] sparkRounds(JavaSparkContext jsc, FederatedData fed, Model model, int warmup,
       int rounds, double[] seconds) {
-    @SuppressWarnings("unchecked")
-    FederatedAlgorithm<S> alg = (FederatedAlgorithm<S>) Algorithms.create(cfg);
+    FederatedAlgorithm alg = Algorithms.create(cfg, model);
     long seed = cfg.getLong(Keys.SEED);
     ServerStrategy server = alg.server();
     server.initialize(new ServerContext(model, fed.info(), InitialParams.of(model, seed), seed));
     ClientSampler sampler = new ClientSampler(fed.info().numClients(), cfg.getDouble(Keys.FRACTION), seed);
-    RoundEngine<S> engine = new RoundEngine<>(jsc, fed.clients(), fed.partitioner(), alg.client(), model, seed,
+    RoundEngine engine = new RoundEngine(jsc, fed.clients(), fed.partitioner(), alg.client(), model, seed,
         Float64Codec.INSTANCE, Integer.MAX_VALUE);
     for (int t = 1; t <= warmup + rounds; t++) {
       long t0 = System.nanoTime();
@@ -112,16 +110,15 @@ public final class RoundBenchmark {
     return server.globalModel().orElse(new double[0]);
   }
 
-  private <S extends Serializable> double[] floorRounds(List<ClientData> clients, DatasetInfo info, Model model, int warmup, int rounds,
+  private double[] floorRounds(List<ClientData> clients, DatasetInfo info, Model model, int warmup, int rounds,
       int threads, double[] seconds) {
-    @SuppressWarnings("unchecked")
-    FederatedAlgorithm<S> alg = (FederatedAlgorithm<S>) Algorithms.create(cfg);
+    FederatedAlgorithm alg = Algorithms.create(cfg, model);
     if (alg.client().stateful()) {
       throw new IllegalArgumentException("the benchmark times stateless algorithms (fedavg, fedprox)");
     }
     long seed = cfg.getLong(Keys.SEED);
     ServerStrategy server = alg.server();
-    ClientStrategy<S> client = alg.client();
+    ClientStrategy client = alg.client();
     server.initialize(new ServerContext(model, info, InitialParams.of(model, seed), seed));
     ClientSampler sampler = new ClientSampler(clients.size(), cfg.getDouble(Keys.FRACTION), seed);
     VectorCodec codec = Float64Codec.INSTANCE;
@@ -137,7 +134,7 @@ public final class RoundBenchmark {
           ClientData c = clients.get(id);
           Message in = WireFormat.decode(shared, codec);
           ClientContext ctx = new ClientContext(id, round, c.train(), model, seed);
-          FitResult<S> r = client.fit(ctx, client.initialState(ctx), in);
+          FitResult r = client.fit(ctx, client.initialState(ctx), in);
           byte[] up = WireFormat.encode(r.update(), codec);
           return new UpdateAccumulator(server.aggregation()).add(id, WireFormat.decode(up, codec));
         }).reduce(UpdateAccumulator::merge).orElseThrow()).join();

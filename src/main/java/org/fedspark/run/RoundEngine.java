@@ -1,16 +1,15 @@
 package org.fedspark.run;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import org.fedspark.client.ClientMetric;
 import org.fedspark.client.ClientStrategy;
 import org.fedspark.codec.Message;
 import org.fedspark.codec.VectorCodec;
@@ -23,43 +22,63 @@ import org.fedspark.server.RoundAggregate;
 import org.fedspark.server.RoundPlan;
 
 /**
- * The Spark mechanics of a round, independent of any algorithm: ship the server's messages (one
- * broadcast for the shared part, per-client messages only to the partition holding the client), run
- * the client half in every client's partition, combine the uploads with one {@code treeAggregate}, and
- * keep the clients' new personal state where the clients live.
+ * The Spark mechanics of a round, independent of any algorithm: ship the server's messages, run the
+ * client half in every client's partition, combine the uploads with one {@code treeAggregate}, and
+ * keep the clients' new state where the clients live.
  *
- * <p>Personal state is an RDD aligned with the data RDD; each round it is replaced by the new state
- * (persisted, the old one unpersisted) and checkpointed every few rounds so that its lineage, and the
- * cost of recovering a lost partition, stays bounded. Stateless algorithms keep no such RDD.
+ * <p><b>Messages.</b> The shared part goes out as one broadcast. Per-client messages (a client's
+ * personal block after a server-side solve) are cut into one map per partition and each map becomes a
+ * broadcast of its own, read only by the task of that partition: an RDD co-partitioned with the
+ * clients whose partitions are fetched from the driver's block manager on demand. Nothing else moves
+ * (no shuffle, no join), the messages are not inside task binaries, and an executor fetches only the
+ * messages of the partitions it runs.
+ *
+ * <p><b>State.</b> Client state is an RDD aligned with the data RDD. A stateless algorithm's state RDD
+ * is built once (its empty slots carry the per-client messages). A stateful algorithm's is replaced
+ * each round by the new state (persisted, the old one unpersisted) and checkpointed every few rounds,
+ * so that its lineage, and the cost of recovering a lost partition, stays bounded. The broadcasts a
+ * state's lineage refers to are kept until a checkpoint cuts that lineage, then destroyed, so the
+ * driver does not accumulate one round of messages per round.
  */
-final class RoundEngine<S extends Serializable> {
+final class RoundEngine {
   private static final int TREE_DEPTH = 2;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoundEngine.class);
 
   private final JavaSparkContext jsc;
   private final JavaRDD<ClientData> data;
   private final ClientPartitioner partitioner;
-  private final ClientRuntime<S> runtime;
+  private final ClientRuntime runtime;
   private final boolean stateful;
   private final VectorCodec codec;
   private final int checkpointEvery;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoundEngine.class);
+  private final List<ClientMetric> metrics;
 
-  private JavaRDD<ClientSlot<S>> states;
+  private JavaRDD<ClientSlot> states;
   private String lastCheckpoint;
+  /** Broadcasts that the current state's lineage refers to (since its last checkpoint). */
+  private final List<Broadcast<?>> inLineage = new ArrayList<>();
 
-  /** Uplink and downlink bytes and the training loss of the last round. */
-  record RoundTraffic(long uplinkBytes, long downlinkBytes, int participants, double trainLoss) {}
+  /**
+   * The traffic, training loss and client metrics of one round.
+   *
+   * @param valuesHeld mean over participants of the values a client held this round: its state plus
+   *     what it received
+   * @param clientMetrics the declared client metrics combined over the participants, in declared order
+   */
+  record RoundTraffic(long uplinkBytes, long downlinkBytes, int participants, double trainLoss, double valuesHeld,
+      Map<String, Double> clientMetrics) {}
 
-  RoundEngine(JavaSparkContext jsc, JavaRDD<ClientData> data, ClientPartitioner partitioner,
-      ClientStrategy<S> client, Model model, long seed, VectorCodec codec, int checkpointEvery) {
+  RoundEngine(JavaSparkContext jsc, JavaRDD<ClientData> data, ClientPartitioner partitioner, ClientStrategy client,
+      Model model, long seed, VectorCodec codec, int checkpointEvery) {
     this.jsc = jsc;
     this.data = data;
     this.partitioner = partitioner;
-    this.runtime = new ClientRuntime<>(client, model, seed, codec);
+    this.runtime = new ClientRuntime(client, model, seed, codec);
     this.stateful = client.stateful();
     this.codec = codec;
     this.checkpointEvery = checkpointEvery;
-    ClientRuntime<S> rt = runtime;
+    this.metrics = List.copyOf(client.clientMetrics());
+    ClientRuntime rt = runtime;
     this.states = data.mapPartitions(rt::initialStates, true).persist(StorageLevel.MEMORY_AND_DISK());
   }
 
@@ -74,30 +93,44 @@ final class RoundEngine<S extends Serializable> {
             + ", which was not sampled (keep it on the server until the client is sampled, or send it with configureEvaluate)");
       }
     }
+    List<Broadcast<?>> created = new ArrayList<>();
     byte[] shared = WireFormat.encode(plan.broadcast(), codec);
     long downlink = (long) shared.length * sampled.length;
     Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(new ClientRuntime.RoundBroadcast(round, shared, sampled));
+    created.add(bc);
     Map<Integer, byte[]> encoded = encode(plan.perClient());
     for (byte[] b : encoded.values()) {
       downlink += b.length;
     }
-    JavaRDD<ClientSlot<S>> slots = encoded.isEmpty() ? states : attachInboxes(states, encoded);
-    ClientRuntime<S> rt = runtime;
-    JavaRDD<ClientRoundResult<S>> results = data.zipPartitions(slots, (d, s) -> rt.fit(d, s, bc.value()));
+    JavaRDD<ClientSlot> slots = encoded.isEmpty() ? states : attachInboxes(states, encoded, created);
+    ClientRuntime rt = runtime;
+    JavaRDD<ClientRoundResult> results = data.zipPartitions(slots, (d, s) -> rt.fit(d, s, bc.value()));
     if (stateful) {
       results.persist(StorageLevel.MEMORY_AND_DISK());
     }
     VectorCodec c = codec;
-    RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec), (a, r) -> a.add(r, c),
+    RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec, metrics.size()), (a, r) -> a.add(r, c),
         RoundAccumulator::merge, TREE_DEPTH);
-    if (!acc.updates.isFinite()) {
-      throw new DivergenceException(round, "a client uploaded NaN, infinite or absurdly large (>= 2^62) values");
-    }
-    if (acc.examples > 0 && !Double.isFinite(acc.trainLoss())) {
-      throw new DivergenceException(round, "the training loss is NaN, infinite or absurdly large (>= 2^62)");
+    try {
+      if (!acc.updates.isFinite()) {
+        throw new DivergenceException(round, "a client uploaded NaN, infinite or absurdly large (>= 2^62) values");
+      }
+      if (acc.examples > 0 && !Double.isFinite(acc.trainLoss())) {
+        throw new DivergenceException(round, "the training loss is NaN, infinite or absurdly large (>= 2^62)");
+      }
+      if (acc.nonFiniteState != null) {
+        throw new DivergenceException(round, "client " + acc.nonFiniteClient + "'s personal state '" + acc.nonFiniteState
+            + "' has NaN or infinite values");
+      }
+      if (!acc.metricSums.isFinite()) {
+        throw new DivergenceException(round, "a client reported an infinite or absurdly large (>= 2^62) metric value");
+      }
+    } catch (DivergenceException e) {
+      results.unpersist(false);
+      throw e;
     }
     if (stateful) {
-      JavaRDD<ClientSlot<S>> next = results.map(r -> new ClientSlot<>(r.clientId(), r.state(), null))
+      JavaRDD<ClientSlot> next = results.map(r -> new ClientSlot(r.clientId(), r.state(), null))
           .persist(StorageLevel.MEMORY_AND_DISK());
       boolean checkpoint = round % checkpointEvery == 0;
       if (checkpoint) {
@@ -109,30 +142,50 @@ final class RoundEngine<S extends Serializable> {
       states = next;
       if (checkpoint) {
         dropOlderCheckpoint(next);
+        // The new state no longer depends on any earlier round's messages.
+        inLineage.forEach(b -> b.destroy());
+        inLineage.clear();
+        created.forEach(b -> b.destroy());
+      } else {
+        // Not destroy(): the new state's lineage (until its next checkpoint) still refers to these
+        // broadcasts, and Spark may need them to recompute a lost partition.
+        created.forEach(b -> b.unpersist(false));
+        inLineage.addAll(created);
       }
+    } else {
+      created.forEach(b -> b.destroy());
     }
-    // Not destroy(): the new state's lineage (until its next checkpoint) still refers to this
-    // broadcast, and Spark may need it to recompute a lost partition.
-    bc.unpersist(false);
-    RoundTraffic traffic = new RoundTraffic(acc.uplinkBytes, downlink, acc.participants, acc.trainLoss());
+    Map<String, Double> clientMetrics = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < metrics.size(); i++) {
+      clientMetrics.put(metrics.get(i).name(), acc.metric(i, metrics.get(i).aggregate() == ClientMetric.Aggregate.SUM));
+    }
+    double held = acc.participants == 0 ? Double.NaN : (double) acc.valuesHeld / acc.participants;
+    RoundTraffic traffic = new RoundTraffic(acc.uplinkBytes, downlink, acc.participants, acc.trainLoss(), held,
+        clientMetrics);
     return Map.entry(acc.updates.result(), traffic);
   }
 
   /** Evaluates every client: its personalized model and the global model (if given) on its test split. */
   List<ClientEval> evaluate(int round, RoundPlan evalPlan, double[] global) {
+    List<Broadcast<?>> created = new ArrayList<>();
     byte[] msg = WireFormat.encode(evalPlan.broadcast(), codec);
     Broadcast<ClientRuntime.EvalBroadcast> bc = jsc.broadcast(new ClientRuntime.EvalBroadcast(round, msg, global));
-    ClientRuntime<S> rt = runtime;
+    created.add(bc);
+    ClientRuntime rt = runtime;
     Map<Integer, byte[]> encoded = encode(evalPlan.perClient());
-    JavaRDD<ClientSlot<S>> slots = encoded.isEmpty() ? states : attachInboxes(states, encoded);
-    List<ClientEval> out = data.zipPartitions(slots, (d, s) -> rt.evaluate(d, s, bc.value())).collect();
-    bc.destroy();
-    return out;
+    JavaRDD<ClientSlot> slots = encoded.isEmpty() ? states : attachInboxes(states, encoded, created);
+    try {
+      return data.zipPartitions(slots, (d, s) -> rt.evaluate(d, s, bc.value())).collect();
+    } finally {
+      created.forEach(b -> b.destroy());
+    }
   }
 
-  /** Releases the cached state. */
+  /** Releases the cached state and the broadcasts it referred to. */
   void close() {
     states.unpersist(false);
+    inLineage.forEach(b -> b.destroy());
+    inLineage.clear();
   }
 
   private Map<Integer, byte[]> encode(Map<Integer, Message> perClient) {
@@ -146,7 +199,7 @@ final class RoundEngine<S extends Serializable> {
    * new one, so the old files are never read again, and a long run keeps one checkpoint on disk
    * instead of one per {@code checkpoint-every} rounds.
    */
-  private void dropOlderCheckpoint(JavaRDD<ClientSlot<S>> checkpointed) {
+  private void dropOlderCheckpoint(JavaRDD<ClientSlot> checkpointed) {
     scala.Option<String> file = checkpointed.rdd().getCheckpointFile();
     if (file.isEmpty()) {
       return;
@@ -164,24 +217,34 @@ final class RoundEngine<S extends Serializable> {
 
   /**
    * Pairs each client's state with its per-client message. The messages are cut into one map per
-   * partition (by the same partitioner), so each partition receives only its own clients' messages.
+   * partition (by the same partitioner) and each non-empty map is broadcast on its own; the task of
+   * partition i reads broadcast i only, so each partition receives only its own clients' messages.
    */
-  private JavaRDD<ClientSlot<S>> attachInboxes(JavaRDD<ClientSlot<S>> st, Map<Integer, byte[]> encoded) {
+  private JavaRDD<ClientSlot> attachInboxes(JavaRDD<ClientSlot> st, Map<Integer, byte[]> encoded,
+      List<Broadcast<?>> created) {
     int p = partitioner.numPartitions();
     List<HashMap<Integer, byte[]>> perPartition = new ArrayList<>(p);
     for (int i = 0; i < p; i++) {
       perPartition.add(new HashMap<>());
     }
     encoded.forEach((client, bytes) -> perPartition.get(partitioner.partitionOf(client)).put(client, bytes));
-    JavaRDD<HashMap<Integer, byte[]>> inbox = jsc.parallelize(perPartition, p);
-    return st.zipPartitions(inbox, (Iterator<ClientSlot<S>> s, Iterator<HashMap<Integer, byte[]>> in) -> {
-      Map<Integer, byte[]> mine = in.hasNext() ? in.next() : Map.of();
-      List<ClientSlot<S>> out = new ArrayList<>();
+    ArrayList<Broadcast<HashMap<Integer, byte[]>>> inboxes = new ArrayList<>(p);
+    for (HashMap<Integer, byte[]> m : perPartition) {
+      Broadcast<HashMap<Integer, byte[]>> b = m.isEmpty() ? null : jsc.broadcast(m);
+      inboxes.add(b);
+      if (b != null) {
+        created.add(b);
+      }
+    }
+    return st.mapPartitionsWithIndex((index, s) -> {
+      Broadcast<HashMap<Integer, byte[]>> b = inboxes.get(index);
+      Map<Integer, byte[]> mine = b == null ? Map.of() : b.value();
+      List<ClientSlot> out = new ArrayList<>();
       while (s.hasNext()) {
-        ClientSlot<S> slot = s.next();
-        out.add(new ClientSlot<>(slot.clientId(), slot.state(), mine.get(slot.clientId())));
+        ClientSlot slot = s.next();
+        out.add(new ClientSlot(slot.clientId(), slot.state(), mine.get(slot.clientId())));
       }
       return out.iterator();
-    });
+    }, true);
   }
 }

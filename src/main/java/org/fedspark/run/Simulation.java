@@ -1,8 +1,8 @@
 package org.fedspark.run;
 
 import java.io.PrintStream;
-import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +70,7 @@ public final class Simulation {
       int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
       fed = FederatedDataLoader.load(spark, spec, partitions);
       Model model = buildModel(cfg, fed.info());
-      FederatedAlgorithm<?> alg = Algorithms.create(cfg);
+      FederatedAlgorithm alg = Algorithms.create(cfg, model);
       report.describe(fed, model, alg.name(), Float64Codec.INSTANCE.name(), (System.nanoTime() - start) / 1e9);
       console.printf(Locale.ROOT, "fedspark: %s on %s: %d clients, %d train / %d test examples, %s (%d params)%n",
           alg.name(), fed.info().name(), fed.info().numClients(), fed.info().totalTrain(), fed.info().totalTest(),
@@ -114,8 +114,8 @@ public final class Simulation {
     }
   }
 
-  private <S extends Serializable> void runRounds(JavaSparkContext jsc, FederatedData fed, Model model,
-      FederatedAlgorithm<S> alg, RunReport report, List<RoundMetrics> rows, long start) {
+  private void runRounds(JavaSparkContext jsc, FederatedData fed, Model model, FederatedAlgorithm alg,
+      RunReport report, List<RoundMetrics> rows, long start) {
     long seed = cfg.getLong(Keys.SEED);
     int rounds = cfg.getInt(Keys.ROUNDS);
     int evalEvery = cfg.getInt(Keys.EVAL_EVERY);
@@ -126,7 +126,7 @@ public final class Simulation {
     if (alg.client().stateful()) {
       jsc.setCheckpointDir(checkpointDir());
     }
-    RoundEngine<S> engine = new RoundEngine<>(jsc, fed.clients(), fed.partitioner(), alg.client(), model, seed, codec,
+    RoundEngine engine = new RoundEngine(jsc, fed.clients(), fed.partitioner(), alg.client(), model, seed, codec,
         cfg.getInt(Keys.CHECKPOINT_EVERY));
     long cumUp = 0;
     long cumDown = 0;
@@ -150,7 +150,11 @@ public final class Simulation {
           double evalSeconds = (System.nanoTime() - e0) / 1e9;
           RoundMetrics m = new RoundMetrics(t, ev.accMean(), ev.accWeighted(), ev.accStd(), ev.accWorst10(), ev.loss(),
               ev.globalAcc(), ev.globalLoss(), traffic.trainLoss(), traffic.participants(), traffic.uplinkBytes(),
-              traffic.downlinkBytes(), cumUp, cumDown, roundSeconds, evalSeconds, (System.nanoTime() - loopStart) / 1e9);
+              traffic.downlinkBytes(), cumUp, cumDown, roundSeconds, evalSeconds, (System.nanoTime() - loopStart) / 1e9,
+              algorithmColumns(server, traffic));
+          if (!Double.isNaN(traffic.valuesHeld())) {
+            report.noteValuesPerClient(traffic.valuesHeld());
+          }
           rows.add(m);
           out.writeString("metrics.csv", MetricsCsv.render(rows));
           report.writeSummary(RunStatus.RUNNING, "", rows);
@@ -167,6 +171,17 @@ public final class Simulation {
       engine.close();
       deleteCheckpoints();
     }
+  }
+
+  /** The server's declared metrics (empty cells for values it did not report), then the clients'. */
+  private static Map<String, Double> algorithmColumns(ServerStrategy server, RoundEngine.RoundTraffic traffic) {
+    Map<String, Double> extra = new LinkedHashMap<>();
+    Map<String, Double> reported = server.metrics();
+    for (String name : server.serverMetrics()) {
+      extra.put(name, reported.getOrDefault(name, Double.NaN));
+    }
+    extra.putAll(traffic.clientMetrics());
+    return extra;
   }
 
   private static void checkFinite(int round, ServerStrategy server) {

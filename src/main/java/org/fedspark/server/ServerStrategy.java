@@ -1,5 +1,7 @@
 package org.fedspark.server;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,4 +35,18 @@ public interface ServerStrategy {
 
   /** The single global model, for algorithms that have one. */
   Optional<double[]> globalModel();
+
+  /**
+   * Names of the numbers this server reports each round (its objective, a solver's residuals and
+   * iterations, a kept rank): extra {@code metrics.csv} columns, declared up front so the columns
+   * are known before round 1.
+   */
+  default List<String> serverMetrics() {
+    return List.of();
+  }
+
+  /** The values of {@link #serverMetrics()} after the last {@link #aggregateFit}; a missing one is empty. */
+  default Map<String, Double> metrics() {
+    return Map.of();
+  }
 }

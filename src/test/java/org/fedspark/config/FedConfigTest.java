@@ -41,7 +41,7 @@ class FedConfigTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> FedConfig.parse("", "t.conf", List.of("algorithm.name=fedsgd")));
     assertTrue(e.getMessage().contains("algorithm.name"), e.getMessage());
-    assertTrue(e.getMessage().contains("fedavg, fedprox, local, fedavg-ft"), e.getMessage());
+    assertTrue(e.getMessage().contains("fedavg, fedprox, fedavg-ft, local, fedper, fedrep, ditto, apfl"), e.getMessage());
   }
 
   @Test

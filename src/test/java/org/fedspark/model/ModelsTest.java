@@ -47,7 +47,7 @@ class ModelsTest {
   @Test
   void unknownTypeNamesTheChoices() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.create("cnn", 4, 2, 0, 0));
-    assertTrue(e.getMessage().contains("'cnn'") && e.getMessage().contains("logistic, softmax, mlp"), e.getMessage());
+    assertTrue(e.getMessage().contains("'cnn'") && e.getMessage().contains("softmax, logistic, mlp"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Models.create(null, 4, 2, 0, 0));
   }
 

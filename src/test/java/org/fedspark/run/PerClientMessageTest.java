@@ -12,7 +12,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.fedspark.client.ClientContext;
 import org.fedspark.client.ClientStrategy;
 import org.fedspark.client.FitResult;
-import org.fedspark.client.LocalSgd;
+import org.fedspark.client.ClientState;
+import org.fedspark.client.TrainStats;
 import org.fedspark.codec.Float64Codec;
 import org.fedspark.codec.Message;
 import org.fedspark.data.ClientData;
@@ -34,21 +35,22 @@ import scala.Tuple2;
  */
 class PerClientMessageTest extends LocalSparkTest {
   /** Echoes its personal message plus a counter it keeps as state. */
-  static final class EchoClient implements ClientStrategy<Integer> {
+  static final class EchoClient implements ClientStrategy {
     @Override
-    public Integer initialState(ClientContext ctx) {
-      return 0;
+    public ClientState initialState(ClientContext ctx) {
+      return ClientState.EMPTY.withScalar("count", 0);
     }
 
     @Override
-    public FitResult<Integer> fit(ClientContext ctx, Integer state, Message in) {
-      double[] echo = {in.vector("mine")[0], state + 1, in.scalar("shared")};
-      return new FitResult<>(state + 1, Message.builder().vector("echo", echo).vector("sum", new double[] {1}).build(),
-          new LocalSgd.TrainStats(Double.NaN, 0, 0));
+    public FitResult fit(ClientContext ctx, ClientState state, Message in) {
+      double count = state.scalar("count") + 1;
+      double[] echo = {in.vector("mine")[0], count, in.scalar("shared")};
+      return new FitResult(state.withScalar("count", count),
+          Message.builder().vector("echo", echo).vector("sum", new double[] {1}).build(), TrainStats.NONE);
     }
 
     @Override
-    public double[] personalModel(ClientContext ctx, Integer state, Message in) {
+    public double[] personalModel(ClientContext ctx, ClientState state, Message in) {
       return new double[0];
     }
   }
@@ -67,7 +69,7 @@ class PerClientMessageTest extends LocalSparkTest {
       clients.add(new Tuple2<>(c, new ClientData(c, LocalDataset.empty(2), LocalDataset.empty(2))));
     }
     var data = jsc.parallelizePairs(clients).partitionBy(part).values();
-    RoundEngine<Integer> engine = new RoundEngine<>(jsc, data, part, new EchoClient(),
+    RoundEngine engine = new RoundEngine(jsc, data, part, new EchoClient(),
         Models.create("softmax", 2, 2, 1, 0), 1, Float64Codec.INSTANCE, 2);
     AggregationSpec spec = new AggregationSpec("weight", Set.of("echo"));
     int[] sampled = {1, 4, 8};
@@ -93,20 +95,20 @@ class PerClientMessageTest extends LocalSparkTest {
   }
 
   /** Uses the model the server sends it for evaluation, as a server-side solve of personal parts would. */
-  static final class ServerModelClient implements ClientStrategy<Integer> {
+  static final class ServerModelClient implements ClientStrategy {
     @Override
-    public Integer initialState(ClientContext ctx) {
-      return 0;
+    public ClientState initialState(ClientContext ctx) {
+      return ClientState.EMPTY.withScalar("count", 0);
     }
 
     @Override
-    public FitResult<Integer> fit(ClientContext ctx, Integer state, Message in) {
-      return new FitResult<>(state + 1, Message.builder().vector("sum", new double[] {1}).build(),
-          new LocalSgd.TrainStats(Double.NaN, 0, 0));
+    public FitResult fit(ClientContext ctx, ClientState state, Message in) {
+      return new FitResult(state.withScalar("count", state.scalar("count") + 1),
+          Message.builder().vector("sum", new double[] {1}).build(), TrainStats.NONE);
     }
 
     @Override
-    public double[] personalModel(ClientContext ctx, Integer state, Message in) {
+    public double[] personalModel(ClientContext ctx, ClientState state, Message in) {
       return in.vector("mine");
     }
   }
@@ -124,7 +126,7 @@ class PerClientMessageTest extends LocalSparkTest {
       clients.add(new Tuple2<>(c, new ClientData(c, LocalDataset.empty(2), test)));
     }
     var data = jsc.parallelizePairs(clients).partitionBy(part).values();
-    RoundEngine<Integer> engine = new RoundEngine<>(jsc, data, part, new ServerModelClient(),
+    RoundEngine engine = new RoundEngine(jsc, data, part, new ServerModelClient(),
         Models.create("softmax", 2, 2, 1, 0), 1, Float64Codec.INSTANCE, 1);
     engine.fit(1, new int[] {2}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums());
     Map<Integer, Message> personal = new HashMap<>();
@@ -153,7 +155,7 @@ class PerClientMessageTest extends LocalSparkTest {
       clients.add(new Tuple2<>(c, new ClientData(c, LocalDataset.empty(2), LocalDataset.empty(2))));
     }
     var data = jsc.parallelizePairs(clients).partitionBy(part).values();
-    RoundEngine<Integer> engine = new RoundEngine<>(jsc, data, part, new ServerModelClient(),
+    RoundEngine engine = new RoundEngine(jsc, data, part, new ServerModelClient(),
         Models.create("softmax", 2, 2, 1, 0), 1, Float64Codec.INSTANCE, 1);
     for (int round = 1; round <= 4; round++) {
       engine.fit(round, new int[] {0, 3}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums());
