@@ -4,8 +4,10 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 
 /**
- * Encodes one vector of a {@link Message} for the wire. Compressing codecs (quantization, the seed's
- * piecewise-constant updates) plug in here; the engine counts whatever bytes they produce.
+ * Encodes one vector of a {@link Message} for the wire. Compressing codecs (quantization, or the
+ * piecewise-constant updates of the graph-fused personalized method, whose Network Lasso penalty makes
+ * neighbouring clients' personal parts equal) plug in here; the engine counts whatever bytes they
+ * produce.
  */
 public interface VectorCodec extends Serializable {
 

@@ -6,9 +6,9 @@ import java.util.SplittableRandom;
  * Derives every random stream of a run (data loading, client sampling, local SGD order, model
  * initialization) from the run's seed, a purpose and an index (usually a client id, and the round),
  * never from a partition index or from the order Spark runs tasks in. That is what makes a
- * client's data bitwise the same for any number of partitions (the reproducibility failures users of
- * other simulators report come from one shared generator consumed in execution order: shared/NOTES.md
- * section 6).
+ * client's data bitwise the same for any number of partitions. A single generator seeded once and
+ * consumed in execution order, the usual way simulators are "seeded", gives different numbers as soon
+ * as tasks run in another order or a stage draws one number more (docs/data.md, section 1).
  *
  * <p>The mixing function is the SplitMix64 finalizer (Steele, Lea &amp; Flood 2014, "Fast splittable
  * pseudorandom number generators"), applied twice so that nearby seeds and ids give unrelated streams.

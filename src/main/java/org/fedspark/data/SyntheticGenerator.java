@@ -19,8 +19,8 @@ import org.fedspark.data.partition.Distributions;
  * </ul>
  * IID variant: one {@code W, b ~ N(0, 1)} shared by every client and {@code v_k = 0}.
  *
- * <p>{@code N(0, α)} is read as variance α (standard deviation √α), as the paper writes it and as the
- * project brief fixes it. Note that the reference script calls {@code np.random.normal(0, alpha)},
+ * <p>{@code N(0, α)} is read as variance α (standard deviation √α), as the paper writes it (and as the
+ * README documents it). Note that the reference script calls {@code np.random.normal(0, alpha)},
  * whose second argument is the standard deviation; the two agree for the published α, β ∈ {0, 1} and
  * differ for Synthetic(0.5, 0.5) (std 0.71 here, 0.5 there).
  *

@@ -5,8 +5,9 @@ import org.fedspark.data.partition.Distributions;
 
 /**
  * A client's own train/test split: a shuffle seeded by (run seed, client id), the first
- * {@code n − t} examples for training and the last {@code t} for testing, as FedProx's generator does
- * (shared/NOTES.md section 5). It depends on nothing else, so it is the same in every run, on every
+ * {@code n − t} examples for training and the last {@code t} for testing, as the generator of the
+ * FedProx benchmark does per device (Li et al., MLSys 2020: 90/10; how the counts compare is in
+ * docs/data.md, section 3). It depends on nothing else, so it is the same in every run, on every
  * partitioning.
  *
  * <p>Test size {@code t = round(testFraction·n)}, but at least 1 test and 1 training example when

@@ -7,9 +7,11 @@ import java.util.Objects;
  * One named block of a flat parameter vector: a {@code rows × cols} matrix stored row-major at
  * {@code [offset, offset + rows·cols)}. A bias vector is a {@code rows × 1} block.
  *
- * <p>Blocks carry their matrix shape because later stages work per block: the shared/personal split
- * {@code y(n) = M x + N z(n)} of the seed's method selects blocks, and FedSLR's nuclear-norm proximal
- * (singular value thresholding) is applied to every 2-D weight block.
+ * <p>Blocks carry their matrix shape because later stages work per block: the graph-fused personalized
+ * method, {@code y(n) = M x + N z(n)}, selects blocks for its shared part {@code x} and for the personal
+ * parts {@code z(n)} that a similarity network between clients fuses (Network Lasso, Hallac et al., KDD
+ * 2015), and FedSLR's nuclear-norm proximal (singular value thresholding) is applied to every 2-D weight
+ * block.
  */
 public record ParamBlock(String name, int rows, int cols, int offset, boolean isBias) implements Serializable {
 

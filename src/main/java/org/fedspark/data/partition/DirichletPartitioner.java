@@ -5,14 +5,15 @@ import java.util.SplittableRandom;
 /**
  * Label skew by Dirichlet proportions, the scheme of Hsu, Qi &amp; Brown 2019 ("Measuring the effects of
  * non-identical data distribution for federated visual classification") used by most personalized-FL
- * benchmarks (FedSLR uses α = 0.1, shared/NOTES.md section 3): for each class, draw client proportions
+ * benchmarks (FedSLR, Huang et al., TMLR 2023, uses α = 0.1): for each class, draw client proportions
  * {@code p ~ Dir(α, …, α)} and cut that class's shuffled examples into consecutive pieces of sizes
  * {@code round(cumsum(p)·n_k)}. Small α gives each client few classes; large α approaches IID.
  *
  * <p>Unlike implementations that redraw everything until every client has some minimum size (which
  * may never happen for α = 0.05 and 1000 clients), this draws once and then repairs deterministically:
  * every client gets at least {@code min(2, n/N)} examples, taken from the largest clients
- * ({@link PartitionMath#ensureMinimumSize}). Cost: O(K·N) gamma draws plus O(n log N).
+ * ({@link PartitionMath#ensureMinimumSize}; measured numbers in docs/data.md, section 4). Cost: O(K·N)
+ * gamma draws plus O(n log N).
  */
 public final class DirichletPartitioner implements LabelPartitioner {
   /** Fewest examples each client gets when the data allows it (one to train on, one to test on). */

@@ -6,8 +6,9 @@ package org.fedspark.data.partition;
  * <p>Implementations are pure functions: the result depends only on the arguments, never on the
  * order or place the method runs in, so the loader can run them on the driver over the labels alone
  * and get the same federation on any cluster. Each is O(n log n) or better in the number of examples
- * and always terminates (no resampling until a condition holds, the trap of many Dirichlet
- * implementations noted in shared/NOTES.md section 6).
+ * and always terminates (no resampling until a condition holds: many public Dirichlet partitioners
+ * redraw until every client has 10 examples, which for small α and many clients practically never
+ * happens; docs/data.md, section 4).
  */
 public interface LabelPartitioner {
   /**
