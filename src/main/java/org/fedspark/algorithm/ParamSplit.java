@@ -1,11 +1,14 @@
 package org.fedspark.algorithm;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import org.fedspark.client.ClientState;
 import org.fedspark.client.InitialParams;
 import org.fedspark.client.Objective;
 import org.fedspark.model.BlockRoles;
-import org.fedspark.model.BlockRoles.Role;
+import org.fedspark.data.Seeds;
+import org.fedspark.model.Composition;
 import org.fedspark.model.BlockSet;
 import org.fedspark.model.Model;
 import org.fedspark.model.ParamLayout;
@@ -23,8 +26,12 @@ public final class ParamSplit implements Serializable {
   /** The state vector that holds a client's personal blocks. */
   public static final String PERSONAL = "personal";
 
+  /** The suffix of an additive block's personal part: block b is stored as b (shared) and b.personal. */
+  public static final String ADDITIVE_SUFFIX = "personal";
+
   private final Model model;
   private final BlockRoles roles;
+  private final Composition composition;
   private final BlockSet shared;
   private final BlockSet personal;
   private final BlockSet frozen;
@@ -35,13 +42,27 @@ public final class ParamSplit implements Serializable {
   private ParamSplit(Model model, BlockRoles roles) {
     this.model = model;
     this.roles = roles;
-    ParamLayout layout = model.layout();
-    if (roles.has(Role.ADDITIVE)) {
-      throw new IllegalArgumentException("the additive role is not available for this algorithm");
-    }
-    this.shared = roles.blocks(layout, Role.SHARED);
-    this.personal = roles.blocks(layout, Role.PERSONAL);
-    this.frozen = roles.blocks(layout, Role.FROZEN);
+    Composition.Builder c = Composition.builder(model.layout());
+    List<String> sharedNames = new ArrayList<>();
+    List<String> personalNames = new ArrayList<>();
+    List<String> frozenNames = new ArrayList<>();
+    roles.asMap().forEach((block, role) -> {
+      switch (role) {
+        case SHARED -> sharedNames.add(block);
+        case PERSONAL -> personalNames.add(block);
+        case FROZEN -> frozenNames.add(block);
+        case ADDITIVE -> {
+          c.additive(block, ADDITIVE_SUFFIX);
+          sharedNames.add(block);
+          personalNames.add(block + "." + ADDITIVE_SUFFIX);
+        }
+      }
+    });
+    this.composition = c.build();
+    ParamLayout layout = composition.stored();
+    this.shared = BlockSet.of(layout, sharedNames);
+    this.personal = BlockSet.of(layout, personalNames);
+    this.frozen = BlockSet.of(layout, frozenNames);
   }
 
   /** The split {@code roles} defines over the model's blocks. */
@@ -62,14 +83,17 @@ public final class ParamSplit implements Serializable {
     return roles;
   }
 
-  /** Layout of the stored parameters. */
+  /**
+   * Layout of the stored parameters: the model's, except that an additive block b is stored as two
+   * blocks, b (the shared part x_b) and {@code b.personal} (the personal part z_b).
+   */
   public ParamLayout layout() {
-    return model.layout();
+    return composition.stored();
   }
 
-  /** The client's loss as a function of its stored parameters. */
+  /** The client's loss as a function of its stored parameters: {@code F(x + z)} on additive blocks. */
   public Objective objective() {
-    return Objective.of(model);
+    return Objective.composed(model, composition);
   }
 
   public BlockSet shared() {
@@ -96,7 +120,8 @@ public final class ParamSplit implements Serializable {
   /** The run's common initial stored parameters (the server and every client derive the same ones). */
   public double[] initial(long seed) {
     if (initialCache == null || initialSeed != seed) {
-      initialCache = InitialParams.of(model, seed);
+      // Additive personal parts start at 0, so every client starts at the common initial model.
+      initialCache = composition.initialStored(InitialParams.of(model, seed), Seeds.stream(seed, -1, -1, "compose"));
       initialSeed = seed;
     }
     return initialCache.clone();
@@ -127,7 +152,12 @@ public final class ParamSplit implements Serializable {
 
   /** The weights the model uses for stored parameters {@code theta}. */
   public double[] effective(double[] theta) {
-    return theta;
+    if (composition.isIdentity()) {
+      return theta;
+    }
+    double[] w = new double[model.layout().size()];
+    composition.forward(theta, w, composition.workspace());
+    return w;
   }
 
   /** Whether one model serves every client (no personal blocks), so a global accuracy is defined. */

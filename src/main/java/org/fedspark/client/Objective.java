@@ -1,6 +1,7 @@
 package org.fedspark.client;
 
 import java.io.Serializable;
+import org.fedspark.model.Composition;
 import org.fedspark.model.Model;
 import org.fedspark.model.ParamLayout;
 
@@ -51,6 +52,45 @@ public interface Objective extends Serializable {
       @Override
       public Evaluator evaluator() {
         return model::lossAndGradient;
+      }
+    };
+  }
+
+  /**
+   * {@code F(C(θ))}: the model's loss at the effective weights {@code w = C(θ)} composed from the stored
+   * blocks, with the chain rule {@code ∇_θ = J_C(θ)ᵀ ∇_w F} ({@link Composition#backward}).
+   */
+  static Objective composed(Model model, Composition c) {
+    if (!c.effective().equals(model.layout()) && c.effective().size() != model.layout().size()) {
+      throw new IllegalArgumentException("composition of " + c.effective() + " does not produce " + model.layout());
+    }
+    if (c.isIdentity()) {
+      return of(model);
+    }
+    return new Objective() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public ParamLayout layout() {
+        return c.stored();
+      }
+
+      @Override
+      public int numFeatures() {
+        return model.numFeatures();
+      }
+
+      @Override
+      public Evaluator evaluator() {
+        Composition.Workspace ws = c.workspace();
+        double[] w = new double[model.layout().size()];
+        double[] gw = new double[w.length];
+        return (theta, x, y, n, grad) -> {
+          c.forward(theta, w, ws);
+          double loss = model.lossAndGradient(w, x, y, n, gw);
+          c.backward(theta, gw, grad, ws);
+          return loss;
+        };
       }
     };
   }

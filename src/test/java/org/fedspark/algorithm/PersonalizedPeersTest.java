@@ -144,4 +144,21 @@ class PersonalizedPeersTest {
     assertEquals(java.util.Optional.empty(), server.globalModel(), "no single global model when the head is personal");
     assertEquals(List.of("server_lr"), server.serverMetrics());
   }
+
+  @Test
+  void additiveBlocksTrainTheSharedAndThePersonalPartFromTheSameGradient() {
+    ParamSplit s = split("all additive");
+    assertEquals(List.of("W", "b"), s.shared().names());
+    assertEquals(List.of("W.personal", "b.personal"), s.personal().names());
+    FedAvgClient c = new FedAvgClient(s, training, 0, 0);
+    // the personal parts start at 0, so the client starts at the server's model
+    ClientState st = s.initialState(7);
+    assertArrayEquals(new double[4], st.vector(ParamSplit.PERSONAL), 0.0);
+    FitResult r = c.fit(ctx, st, params(0, 0, 0, 0));
+    // ∂F/∂x = ∂F/∂z = ∂F/∂w at w = x + z = 0: both parts take the same step
+    assertArrayEquals(new double[] {-0.05, 0.05, -0.05, 0.05}, r.update().vector(FedAvgServer.DELTA), TOL);
+    assertArrayEquals(new double[] {-0.05, 0.05, -0.05, 0.05}, r.state().vector(ParamSplit.PERSONAL), TOL);
+    // the personalized model is x_server + z_client
+    assertArrayEquals(new double[] {0.95, 2.05, 2.95, 4.05}, c.personalModel(ctx, r.state(), params(1, 2, 3, 4)), TOL);
+  }
 }
