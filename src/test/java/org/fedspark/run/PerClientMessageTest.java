@@ -166,4 +166,55 @@ class PerClientMessageTest extends LocalSparkTest {
     }
     engine.close();
   }
+
+  /** Reports its id as two metrics (one averaged, one summed); client 4 poisons its state once round 2 comes. */
+  static final class ReportingClient implements ClientStrategy {
+    @Override
+    public ClientState initialState(ClientContext ctx) {
+      return ClientState.of("w", new double[] {ctx.clientId()});
+    }
+
+    @Override
+    public FitResult fit(ClientContext ctx, ClientState state, Message in) {
+      double[] w = {ctx.clientId() == 4 && ctx.round() == 2 ? Double.NaN : ctx.clientId()};
+      return new FitResult(state.with("w", w), Message.EMPTY, TrainStats.NONE,
+          ctx.clientId() == 8 ? Map.of("id_mean", 8.0) : Map.of("id_mean", (double) ctx.clientId(), "id_sum", (double) ctx.clientId()));
+    }
+
+    @Override
+    public double[] personalModel(ClientContext ctx, ClientState state, Message in) {
+      return new double[0];
+    }
+
+    @Override
+    public java.util.List<org.fedspark.client.ClientMetric> clientMetrics() {
+      return java.util.List.of(org.fedspark.client.ClientMetric.mean("id_mean", "id"),
+          org.fedspark.client.ClientMetric.sum("id_sum", "id"));
+    }
+  }
+
+  @Test
+  void clientMetricsAreCombinedOverTheReportingParticipantsAndANonFiniteStateIsDivergence() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setCheckpointDir(tmp.toString());
+    int n = 9;
+    ClientPartitioner part = new ClientPartitioner(n, 4);
+    java.util.List<Tuple2<Integer, ClientData>> clients = new java.util.ArrayList<>();
+    for (int c = 0; c < n; c++) {
+      clients.add(new Tuple2<>(c, new ClientData(c, LocalDataset.empty(2), LocalDataset.empty(2))));
+    }
+    var data = jsc.parallelizePairs(clients).partitionBy(part).values();
+    RoundEngine engine = new RoundEngine(jsc, data, part, new ReportingClient(), Models.create("softmax", 2, 2, 1, 0), 1,
+        Float64Codec.INSTANCE, 5);
+    Map.Entry<RoundAggregate, RoundEngine.RoundTraffic> r = engine.fit(1, new int[] {1, 4, 8}, RoundPlan.broadcast(Message.EMPTY),
+        AggregationSpec.weightedSums());
+    // id_mean: all three report, (1 + 4 + 8)/3; id_sum: client 8 does not report it, 1 + 4
+    assertEquals(13.0 / 3, r.getValue().clientMetrics().get("id_mean"), 1e-15);
+    assertEquals(5.0, r.getValue().clientMetrics().get("id_sum"), 0.0);
+    assertEquals(1.0, r.getValue().valuesHeld(), 0.0, "each participant holds one value of state and receives nothing");
+    DivergenceException e = org.junit.jupiter.api.Assertions.assertThrows(DivergenceException.class,
+        () -> engine.fit(2, new int[] {1, 4, 8}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums()));
+    assertTrue(e.getMessage().contains("client 4") && e.getMessage().contains("'w'"), e.getMessage());
+    engine.close();
+  }
 }
