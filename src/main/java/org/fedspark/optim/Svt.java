@@ -25,7 +25,9 @@ import org.netlib.util.intW;
  *       Gaussian Ω with {@code k + p} columns, refined by {@code q} rounds of {@code orth(Aᵀ Q)},
  *       {@code orth(A·…)}; then the exact SVD of the small {@code (k + p) × n} matrix {@code Qᵀ A}.
  *       Thresholding needs every singular value above τ, so the target rank k doubles until the
- *       smallest computed one is ≤ τ (the rule Cai, Candès and Shen use with a partial SVD). Since the
+ *       k-th computed one is ≤ τ (the rule Cai, Candès and Shen use with a partial SVD); every kept
+ *       value then has the p oversampling directions beyond it, which is what makes it accurate
+ *       (Halko et al., Section 10: the error scales like {@code (σ_{k+p+1}/σ_j)^{2q+1}}). Since the
  *       computed values lie below the true ones, σ's just above τ can in principle hide beyond the
  *       computed range; the power iterations make this unlikely whenever the spectrum decays across τ,
  *       which is the regime where a partial SVD pays off.
@@ -69,7 +71,8 @@ public final class Svt {
    * @param shrunk {@code σ_i − τ > 0} for the kept values, descending, length r
    * @param vt the right singular vectors of X kept, transposed, row-major {@code r × cols}
    * @param sigma the singular values of X computed, descending: all {@code min(rows, cols)} of them
-   *     for the exact SVD, the leading {@code k + p} (the last one ≤ τ) for the randomized one
+   *     for the exact SVD, the leading k (the target rank; the last one ≤ τ) for the randomized one,
+   *     whose p oversampling values beyond k are less accurate and not reported
    * @param exact whether the exact SVD was used
    */
   public record Result(int rows, int cols, int rank, double[] u, double[] shrunk, double[] vt,
@@ -129,8 +132,8 @@ public final class Svt {
   }
 
   /**
-   * SVT through the randomized partial SVD, target rank starting at {@code initialRank} and doubling
-   * until the smallest computed singular value is ≤ τ; switches to {@link #exact} when the subspace
+   * SVT through the randomized partial SVD, target rank k starting at {@code initialRank} and doubling
+   * until the k-th computed singular value is ≤ τ; switches to {@link #exact} when the subspace
    * would exceed {@code min(rows, cols)/4}. The input is not modified.
    *
    * @param seed seed of the Gaussian test matrices (same seed, same answer)
@@ -154,10 +157,10 @@ public final class Svt {
       double[] b = new double[l * n];
       Blas.blas().dgemm("T", "N", l, n, m, 1.0, q, 0, m, x, off, m, 0.0, b, 0, l);
       Svd small = fullSvd(b, l, n); // u: l × l, vt: l × n (ld l)
-      if (small.s[l - 1] > tau) {
-        continue; // a singular value above τ may lie beyond the computed ones
+      if (small.s[k - 1] > tau) {
+        continue; // a singular value above τ may lie beyond the target rank
       }
-      int r = countAbove(small.s, tau);
+      int r = countAbove(small.s, tau); // < k: every kept value has p oversampling directions beyond it
       double[] vtX = new double[m * r]; // = U of M = Q·U_B, first r columns
       if (r > 0) {
         Blas.blas().dgemm("N", "N", m, r, l, 1.0, q, 0, m, small.u, 0, l, 0.0, vtX, 0, m);
@@ -166,7 +169,7 @@ public final class Svt {
       for (int j = 0; j < n; j++) {
         System.arraycopy(small.vt, j * l, uX, j * r, r);
       }
-      return new Result(rows, cols, r, uX, shrink(small.s, r, tau), vtX, small.s, false);
+      return new Result(rows, cols, r, uX, shrink(small.s, r, tau), vtX, Arrays.copyOf(small.s, k), false);
     }
   }
 
