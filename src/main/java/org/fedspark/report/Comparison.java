@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -259,9 +261,17 @@ public final class Comparison {
     return Double.isNaN(v) ? NONE : String.format(Locale.ROOT, "%.4f", v);
   }
 
-  /** Megabytes of 10^6 bytes, as the run command prints them. */
-  private static String megabytes(long bytes) {
-    return String.format(Locale.ROOT, "%.2f", bytes / 1e6);
+  /**
+   * Megabytes of 10^6 bytes, as the run command prints them, to 2 decimals; below 0.01 MB to 2
+   * significant digits, so that a small run's traffic does not read as none ("0.00" only when nothing
+   * was sent).
+   */
+  static String megabytes(long bytes) {
+    double mb = bytes / 1e6;
+    if (bytes == 0 || mb >= 0.01) {
+      return String.format(Locale.ROOT, "%.2f", mb);
+    }
+    return new BigDecimal(mb).round(new MathContext(2)).toPlainString();
   }
 
   private static String orNone(String s) {

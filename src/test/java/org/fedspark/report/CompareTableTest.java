@@ -116,6 +116,15 @@ class CompareTableTest {
   }
 
   @Test
+  void megabytesKeepTwoDecimalsAndSmallTrafficStaysVisible() {
+    assertEquals("0.00", Comparison.megabytes(0));
+    assertEquals("0.0032", Comparison.megabytes(3_168));
+    assertEquals("0.000050", Comparison.megabytes(50));
+    assertEquals("0.01", Comparison.megabytes(10_000));
+    assertEquals("1234.57", Comparison.megabytes(1_234_567_890));
+  }
+
+  @Test
   void writeProducesEveryOutputWithOneChartLinePerRunThatHasMetrics() throws Exception {
     OutputDir out = new OutputDir(tmp.resolve("cmp").toString(), hadoop);
     Comparison.write(out, threeRows());
