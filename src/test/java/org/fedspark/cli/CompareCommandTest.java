@@ -26,14 +26,27 @@ class CompareCommandTest {
   @TempDir
   Path tmp;
 
-  private record Outcome(int code, String err) {}
+  private record Outcome(int code, String err, String out) {}
 
   private static Outcome exec(String... args) {
     StringWriter err = new StringWriter();
+    StringWriter out = new StringWriter();
     CommandLine cmd = new CommandLine(new FedSparkCli()).setExecutionExceptionHandler(new ErrorHandler());
     cmd.setErr(new PrintWriter(err));
+    cmd.setOut(new PrintWriter(out));
     int code = cmd.execute(args);
-    return new Outcome(code, err.toString());
+    return new Outcome(code, err.toString(), out.toString());
+  }
+
+  @Test
+  void helpListsCompareAndExplainsItsExitCodes() {
+    Outcome top = exec("--help");
+    assertTrue(top.out().contains("compare") && top.out().contains("fedspark compare conf/"), top.out());
+    Outcome help = exec("compare", "--help");
+    assertEquals(0, help.code());
+    for (String s : List.of("--allow-different-data", "--overwrite", "--set", "--out", "Exit codes", "3 a run diverged or failed")) {
+      assertTrue(help.out().contains(s), s + " in " + help.out());
+    }
   }
 
   private static final List<RoundMetrics> ROWS = List.of(round(5, 0.5, 0.25, 0.5, 100, 200), round(10, 0.6, 0.3, 0.6, 200, 400));

@@ -15,30 +15,38 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code fedspark compare} on two real runs (FedAvg and local-only, 3 rounds of a small synthetic
- * federation) in the test's Spark session: the table must show exactly what each run wrote.
+ * {@code fedspark compare} on real runs (FedAvg and local-only, 3 rounds of a small synthetic
+ * federation, and between them a run that fails) in the test's Spark session: the table must show
+ * exactly what each run wrote, and a failed run must not stop the others.
  */
 class CompareEndToEndTest extends LocalSparkTest {
   @TempDir
   Path tmp;
 
   @Test
-  void twoConfigsRunIntoOneTableThatMatchesEachRunsOwnMetrics() throws Exception {
+  void configsRunIntoOneTableThatMatchesEachRunsOwnMetricsAndAFailureDoesNotStopTheOthers() throws Exception {
     Files.writeString(tmp.resolve("fedavg.conf"), String.join("\n",
         "run { name = t, seed = 7, rounds = 20, eval-every = 1, progress = off }",
         "data { source = synthetic, synthetic { alpha = 0.5, beta = 0.5, clients = 8, features = 10, classes = 3 } }",
         "train { client-fraction = 0.5, local-epochs = 1, batch-size = 10, lr = 0.05 }",
         "algorithm.name = fedavg"));
     Files.writeString(tmp.resolve("local.conf"), "include \"fedavg.conf\"\nalgorithm.name = local\n");
+    // Binary logistic regression on 3 classes: fails once the data is loaded, not at validation.
+    Files.writeString(tmp.resolve("logistic.conf"), "include \"fedavg.conf\"\nmodel.type = logistic\n");
     Path out = tmp.resolve("cmp");
 
     int code = new CommandLine(new FedSparkCli()).setExecutionExceptionHandler(new ErrorHandler()).execute("compare",
-        tmp.resolve("fedavg.conf").toString(), tmp.resolve("local.conf").toString(), "--set", "run.rounds=3",
-        "--out", out.toString());
-    assertEquals(0, code);
+        tmp.resolve("fedavg.conf").toString(), tmp.resolve("logistic.conf").toString(), tmp.resolve("local.conf").toString(),
+        "--set", "run.rounds=3", "--out", out.toString());
+    assertEquals(3, code, "a run failed");
 
-    List<CSVRecord> rows = records(out.resolve("comparison.csv"));
-    assertEquals(List.of("fedavg", "local"), rows.stream().map(r -> r.get("label")).toList());
+    List<CSVRecord> all = records(out.resolve("comparison.csv"));
+    assertEquals(List.of("fedavg", "logistic", "local"), all.stream().map(r -> r.get("label")).toList());
+    CSVRecord failed = all.get(1);
+    assertEquals("failed", failed.get("status"));
+    assertTrue(failed.get("message").contains("model.type") && failed.get("message").contains("logistic"), failed.get("message"));
+    assertEquals("", failed.get("personalized_acc_mean"));
+    List<CSVRecord> rows = List.of(all.get(0), all.get(2));
     for (CSVRecord row : rows) {
       String label = row.get("label");
       List<CSVRecord> metrics = records(out.resolve(label).resolve("metrics.csv"));
@@ -64,8 +72,9 @@ class CompareEndToEndTest extends LocalSparkTest {
     // The finished runs read back as run directories give the identical table, without rerunning.
     Path again = tmp.resolve("again");
     int readCode = new CommandLine(new FedSparkCli()).setExecutionExceptionHandler(new ErrorHandler()).execute("compare",
-        out.resolve("fedavg").toString(), out.resolve("local").toString(), "--out", again.toString());
-    assertEquals(0, readCode);
+        out.resolve("fedavg").toString(), out.resolve("logistic").toString(), out.resolve("local").toString(),
+        "--out", again.toString());
+    assertEquals(3, readCode);
     assertEquals(Files.readString(out.resolve("comparison.csv")), Files.readString(again.resolve("comparison.csv")));
   }
 
