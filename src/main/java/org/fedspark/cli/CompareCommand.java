@@ -83,6 +83,7 @@ final class CompareCommand implements Callable<Integer> {
       target.claim(Comparison.OUTPUTS, overwrite);
       for (Input in : inputs) {
         if (!in.runDir()) {
+          refuseRunningOverAnInput(inputs, in, runDir(target, in), hadoop);
           new OutputDir(runDir(target, in), hadoop).claim(RunReport.OUTPUTS, overwrite);
         }
       }
@@ -130,6 +131,26 @@ final class CompareCommand implements Callable<Integer> {
       }
     }
     return Comparison.readRunDir(in.label(), runDir, hadoop);
+  }
+
+  /** A config must not run into a run directory that is itself being compared (--overwrite would erase it). */
+  private static void refuseRunningOverAnInput(List<Input> inputs, Input config, String dir, Configuration hadoop) {
+    String where = qualified(dir, hadoop);
+    for (Input other : inputs) {
+      if (other.runDir() && qualified(other.arg(), hadoop).equals(where)) {
+        throw new ConfigException(config.arg() + " would run into " + dir + ", which is also given as a finished run to "
+            + "compare; choose another --out");
+      }
+    }
+  }
+
+  private static String qualified(String dir, Configuration hadoop) {
+    try {
+      Path p = new Path(dir);
+      return p.getFileSystem(hadoop).makeQualified(p).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   private static String runDir(OutputDir target, Input in) {

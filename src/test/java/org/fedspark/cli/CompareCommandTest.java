@@ -110,6 +110,19 @@ class CompareCommandTest {
   }
 
   @Test
+  void aConfigIsNotRunOverARunDirectoryBeingCompared() throws Exception {
+    Path out = tmp.resolve("cmp");
+    Path earlier = FakeRunDir.write(out.resolve("fedavg"), "completed", "", "fedavg", ROWS, 105, null, 1.0);
+    Path conf = Files.writeString(tmp.resolve("fedavg.conf"), "algorithm.name = fedavg\n");
+    // The config comes first, so it is labelled "fedavg" and would run into cmp/fedavg: the very
+    // directory given after it as a finished run.
+    Outcome o = exec("compare", conf.toString(), earlier.toString(), "--out", out.toString(), "--overwrite");
+    assertEquals(2, o.code(), o.err());
+    assertTrue(o.err().contains("which is also given as a finished run to compare; choose another --out"), o.err());
+    assertTrue(Files.exists(earlier.resolve("metrics.csv")), "the finished run is untouched");
+  }
+
+  @Test
   void aDirectoryThatIsNotARunIsAUserError() throws Exception {
     Files.createDirectories(tmp.resolve("notes"));
     Outcome o = exec("compare", tmp.resolve("notes").toString(), "--out", tmp.resolve("cmp").toString());
