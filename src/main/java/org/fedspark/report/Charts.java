@@ -2,13 +2,17 @@ package org.fedspark.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Draws the per-round metrics as PNG charts with XChart: accuracy and loss against rounds. */
+/**
+ * Draws the per-round metrics as PNG charts with XChart: accuracy and loss against rounds for one run,
+ * and the accuracy of several runs side by side for {@code fedspark compare}.
+ */
 public final class Charts {
   private Charts() {}
 
@@ -31,6 +35,24 @@ public final class Charts {
     save(out, "loss.png", loss);
   }
 
+  /**
+   * {@code accuracy.png} (personalized mean accuracy against rounds, one line per run) and
+   * {@code accuracy_vs_uplink.png} (the same against cumulative uplink megabytes), so that methods can
+   * be compared both on accuracy and on what it cost in communication. Runs without a finite value
+   * have no line.
+   */
+  public static void writeComparison(OutputDir out, Map<String, List<RoundMetrics>> runs) {
+    XYChart byRound = chart("personalized accuracy (mean over clients) per round", "accuracy");
+    XYChart byUplink = chart("personalized accuracy (mean over clients) against communication", "accuracy");
+    byUplink.setXAxisTitle("cumulative uplink (MB)");
+    runs.forEach((label, rows) -> {
+      series(byRound, label, rows, r -> r.round(), RoundMetrics::personalizedAccMean);
+      series(byUplink, label, rows, r -> r.cumUplinkBytes() / 1e6, RoundMetrics::personalizedAccMean);
+    });
+    save(out, "accuracy.png", byRound);
+    save(out, "accuracy_vs_uplink.png", byUplink);
+  }
+
   private static XYChart chart(String title, String yTitle) {
     XYChart c = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("round").yAxisTitle(yTitle).build();
     c.getStyler().setMarkerSize(5);
@@ -38,12 +60,17 @@ public final class Charts {
   }
 
   private static void series(XYChart c, String name, List<RoundMetrics> rows, ToDoubleFunction<RoundMetrics> f) {
+    series(c, name, rows, r -> r.round(), f);
+  }
+
+  private static void series(XYChart c, String name, List<RoundMetrics> rows, ToDoubleFunction<RoundMetrics> x,
+      ToDoubleFunction<RoundMetrics> f) {
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     for (RoundMetrics r : rows) {
       double y = f.applyAsDouble(r);
       if (Double.isFinite(y)) {
-        xs.add((double) r.round());
+        xs.add(x.applyAsDouble(r));
         ys.add(y);
       }
     }
