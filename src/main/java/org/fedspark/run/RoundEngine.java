@@ -98,11 +98,10 @@ final class RoundEngine {
     long downlink = (long) shared.length * sampled.length;
     Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(new ClientRuntime.RoundBroadcast(round, shared, sampled));
     created.add(bc);
-    Map<Integer, byte[]> encoded = encode(plan.perClient());
-    for (byte[] b : encoded.values()) {
-      downlink += b.length;
-    }
-    JavaRDD<ClientSlot> slots = encoded.isEmpty() ? states : attachInboxes(states, encoded, created);
+    long[] perClientBytes = {0};
+    JavaRDD<ClientSlot> slots = plan.perClient().isEmpty() ? states
+        : attachInboxes(states, plan.perClient(), created, perClientBytes);
+    downlink += perClientBytes[0];
     ClientRuntime rt = runtime;
     JavaRDD<ClientRoundResult> results = data.zipPartitions(slots, (d, s) -> rt.fit(d, s, bc.value()));
     if (stateful) {
@@ -172,8 +171,8 @@ final class RoundEngine {
     Broadcast<ClientRuntime.EvalBroadcast> bc = jsc.broadcast(new ClientRuntime.EvalBroadcast(round, msg, global));
     created.add(bc);
     ClientRuntime rt = runtime;
-    Map<Integer, byte[]> encoded = encode(evalPlan.perClient());
-    JavaRDD<ClientSlot> slots = encoded.isEmpty() ? states : attachInboxes(states, encoded, created);
+    JavaRDD<ClientSlot> slots = evalPlan.perClient().isEmpty() ? states
+        : attachInboxes(states, evalPlan.perClient(), created, new long[1]);
     try {
       return data.zipPartitions(slots, (d, s) -> rt.evaluate(d, s, bc.value())).collect();
     } finally {
@@ -186,12 +185,6 @@ final class RoundEngine {
     states.unpersist(false);
     inLineage.forEach(b -> b.destroy());
     inLineage.clear();
-  }
-
-  private Map<Integer, byte[]> encode(Map<Integer, Message> perClient) {
-    Map<Integer, byte[]> encoded = new HashMap<>();
-    perClient.forEach((client, m) -> encoded.put(client, WireFormat.encode(m, codec)));
-    return encoded;
   }
 
   /**
@@ -217,19 +210,28 @@ final class RoundEngine {
 
   /**
    * Pairs each client's state with its per-client message. The messages are cut into one map per
-   * partition (by the same partitioner) and each non-empty map is broadcast on its own; the task of
-   * partition i reads broadcast i only, so each partition receives only its own clients' messages.
+   * partition (by the same partitioner), encoded one partition at a time and each non-empty map is
+   * broadcast on its own, so the driver never holds more than one partition's encoded messages outside
+   * its block manager (which may spill them to disk); the task of partition i reads broadcast i only,
+   * so each partition receives only its own clients' messages. Adds the bytes encoded to
+   * {@code bytes[0]}.
    */
-  private JavaRDD<ClientSlot> attachInboxes(JavaRDD<ClientSlot> st, Map<Integer, byte[]> encoded,
-      List<Broadcast<?>> created) {
+  private JavaRDD<ClientSlot> attachInboxes(JavaRDD<ClientSlot> st, Map<Integer, Message> perClient,
+      List<Broadcast<?>> created, long[] bytes) {
     int p = partitioner.numPartitions();
-    List<HashMap<Integer, byte[]>> perPartition = new ArrayList<>(p);
+    List<List<Integer>> clientsOf = new ArrayList<>(p);
     for (int i = 0; i < p; i++) {
-      perPartition.add(new HashMap<>());
+      clientsOf.add(new ArrayList<>());
     }
-    encoded.forEach((client, bytes) -> perPartition.get(partitioner.partitionOf(client)).put(client, bytes));
+    perClient.keySet().forEach(client -> clientsOf.get(partitioner.partitionOf(client)).add(client));
     ArrayList<Broadcast<HashMap<Integer, byte[]>>> inboxes = new ArrayList<>(p);
-    for (HashMap<Integer, byte[]> m : perPartition) {
+    for (List<Integer> clients : clientsOf) {
+      HashMap<Integer, byte[]> m = new HashMap<>();
+      for (int client : clients) {
+        byte[] b = WireFormat.encode(perClient.get(client), codec);
+        bytes[0] += b.length;
+        m.put(client, b);
+      }
       Broadcast<HashMap<Integer, byte[]>> b = m.isEmpty() ? null : jsc.broadcast(m);
       inboxes.add(b);
       if (b != null) {

@@ -8,7 +8,11 @@ import org.fedspark.data.LocalDataset;
 import org.fedspark.model.Model;
 
 /**
- * Client-side minibatch SGD, the local solver of every algorithm (FedAvg's ClientUpdate, McMahan et
+ * The local solver FedAvg and FedProx used before {@link LocalSolver}, kept unchanged in the test
+ * sources as the reference of the parity test ({@code LocalSolverTest}): the new solver must give the
+ * same parameters bit for bit.
+ *
+ * <p>Client-side minibatch SGD, the local solver of every algorithm (FedAvg's ClientUpdate, McMahan et
  * al. 2017, Algorithm 1). With a proximal center {@code c} and {@code μ > 0} it minimises FedProx's
  * local objective {@code h(w) = F(w) + (μ/2)·‖w − c‖²} (Li et al. 2020, Algorithm 2), so each step is
  * {@code w ← w − η·(∇F_B(w) + μ·(w − c))}.
