@@ -91,7 +91,7 @@ public final class ApflClient implements ClientStrategy {
     for (int i = 0; i < size; i++) {
       w[i] -= global[i];
     }
-    Message up = Message.builder().vector(FedAvgServer.DELTA, w).scalar(FedAvgServer.WEIGHT, ctx.train().size()).build();
+    Message up = FedAvgServer.upload(w, ctx.train().size());
     ClientState next = state.with(LOCAL_MODEL, v).withScalar(ALPHA, alpha);
     return new FitResult(next, up, stats, Map.of(ALPHA_METRIC, alpha));
   }

@@ -66,7 +66,7 @@ public final class DittoClient implements ClientStrategy {
     for (int i = 0; i < v.length; i++) {
       dist += (v[i] - global[i]) * (v[i] - global[i]);
     }
-    Message up = Message.builder().vector(FedAvgServer.DELTA, w).scalar(FedAvgServer.WEIGHT, ctx.train().size()).build();
+    Message up = FedAvgServer.upload(w, ctx.train().size());
     return new FitResult(state.with(PERSONAL_MODEL, v), up, stats, Map.of(DISTANCE, Math.sqrt(dist)));
   }
 

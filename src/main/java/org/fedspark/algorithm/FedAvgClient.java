@@ -62,11 +62,7 @@ public final class FedAvgClient implements ClientStrategy {
       problem.proximal(split.shared(), mu, theta.clone());
     }
     TrainStats stats = LocalSolver.train(problem, theta, ctx.train(), training.options(ctx.round()), ctx.rng("sgd"));
-    double[] delta = split.shared().gather(theta);
-    for (int i = 0; i < delta.length; i++) {
-      delta[i] -= received[i];
-    }
-    Message up = Message.builder().vector(FedAvgServer.DELTA, delta).scalar(FedAvgServer.WEIGHT, ctx.train().size()).build();
+    Message up = FedAvgServer.upload(split.sharedDelta(theta, received), ctx.train().size());
     return new FitResult(split.keep(theta, state), up, stats);
   }
 

@@ -33,6 +33,14 @@ public final class FedAvgServer implements ServerStrategy {
     this.lr = lr;
   }
 
+  /**
+   * What a client of this server uploads: the change {@code delta} of the shared values and its weight
+   * n_k (its number of training examples).
+   */
+  static Message upload(double[] delta, int examples) {
+    return Message.builder().vector(DELTA, delta).scalar(WEIGHT, examples).build();
+  }
+
   @Override
   public void initialize(ServerContext ctx) {
     global = split.initial(ctx.seed());

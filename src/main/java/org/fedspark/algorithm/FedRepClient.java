@@ -53,11 +53,7 @@ public final class FedRepClient implements ClientStrategy {
         ctx.train(), training.options(ctx.round(), headEpochs), ctx.rng("fedrep-head"));
     TrainStats body = LocalSolver.train(LocalProblem.of(split.objective()).trainable(split.shared()), theta,
         ctx.train(), training.options(ctx.round()), ctx.rng("fedrep-body"));
-    double[] delta = split.shared().gather(theta);
-    for (int i = 0; i < delta.length; i++) {
-      delta[i] -= received[i];
-    }
-    Message up = Message.builder().vector(FedAvgServer.DELTA, delta).scalar(FedAvgServer.WEIGHT, ctx.train().size()).build();
+    Message up = FedAvgServer.upload(split.sharedDelta(theta, received), ctx.train().size());
     return new FitResult(split.keep(theta, state), up, body, Map.of(HEAD_LOSS, head.meanLoss()));
   }
 

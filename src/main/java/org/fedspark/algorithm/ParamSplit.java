@@ -145,6 +145,15 @@ public final class ParamSplit implements Serializable {
     return theta;
   }
 
+  /** {@code x − x_t}: how the shared values moved from the received ones. */
+  public double[] sharedDelta(double[] theta, double[] received) {
+    double[] delta = shared.gather(theta);
+    for (int i = 0; i < delta.length; i++) {
+      delta[i] -= received[i];
+    }
+    return delta;
+  }
+
   /** What a client keeps of {@code theta}: its personal blocks. */
   public ClientState keep(double[] theta, ClientState state) {
     return hasPersonal() ? state.with(PERSONAL, personal.gather(theta)) : state;

@@ -58,19 +58,23 @@ class PerClientMessageTest extends LocalSparkTest {
   @TempDir
   java.nio.file.Path tmp;
 
-  @Test
-  void perClientMessagesReachOnlyTheirClient() {
+  /** An engine over {@code n} clients without data in {@code partitions} partitions, checkpointing in tmp. */
+  private RoundEngine engineWithoutData(ClientStrategy client, int n, int partitions, int checkpointEvery) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     jsc.setCheckpointDir(tmp.toString());
-    int n = 9;
-    ClientPartitioner part = new ClientPartitioner(n, 4);
+    ClientPartitioner part = new ClientPartitioner(n, partitions);
     java.util.List<Tuple2<Integer, ClientData>> clients = new java.util.ArrayList<>();
     for (int c = 0; c < n; c++) {
       clients.add(new Tuple2<>(c, new ClientData(c, LocalDataset.empty(2), LocalDataset.empty(2))));
     }
     var data = jsc.parallelizePairs(clients).partitionBy(part).values();
-    RoundEngine engine = new RoundEngine(jsc, data, part, new EchoClient(),
-        Models.create("softmax", 2, 2, 1, 0), 1, Float64Codec.INSTANCE, 2);
+    return new RoundEngine(jsc, data, part, client, Models.create("softmax", 2, 2, 1, 0), 1, Float64Codec.INSTANCE,
+        checkpointEvery);
+  }
+
+  @Test
+  void perClientMessagesReachOnlyTheirClient() {
+    RoundEngine engine = engineWithoutData(new EchoClient(), 9, 4, 2);
     AggregationSpec spec = new AggregationSpec("weight", Set.of("echo"));
     int[] sampled = {1, 4, 8};
     for (int round = 1; round <= 3; round++) {
@@ -195,17 +199,7 @@ class PerClientMessageTest extends LocalSparkTest {
 
   @Test
   void clientMetricsAreCombinedOverTheReportingParticipantsAndANonFiniteStateIsDivergence() {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    jsc.setCheckpointDir(tmp.toString());
-    int n = 9;
-    ClientPartitioner part = new ClientPartitioner(n, 4);
-    java.util.List<Tuple2<Integer, ClientData>> clients = new java.util.ArrayList<>();
-    for (int c = 0; c < n; c++) {
-      clients.add(new Tuple2<>(c, new ClientData(c, LocalDataset.empty(2), LocalDataset.empty(2))));
-    }
-    var data = jsc.parallelizePairs(clients).partitionBy(part).values();
-    RoundEngine engine = new RoundEngine(jsc, data, part, new ReportingClient(), Models.create("softmax", 2, 2, 1, 0), 1,
-        Float64Codec.INSTANCE, 5);
+    RoundEngine engine = engineWithoutData(new ReportingClient(), 9, 4, 5);
     Map.Entry<RoundAggregate, RoundEngine.RoundTraffic> r = engine.fit(1, new int[] {1, 4, 8}, RoundPlan.broadcast(Message.EMPTY),
         AggregationSpec.weightedSums());
     // id_mean: all three report, (1 + 4 + 8)/3; id_sum: client 8 does not report it, 1 + 4

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +87,8 @@ class PersonalizedRunsTest extends LocalSparkTest {
   @Test
   void metricsAreIdenticalWhateverThePartitioning() {
     for (String alg : List.of("ditto", "fedrep", "apfl")) {
-      assertEquals(comparable(run("algorithm.name=" + alg, "spark.partitions=1")),
-          comparable(run("algorithm.name=" + alg, "spark.partitions=5", "run.checkpoint-every=3")), alg);
+      assertEquals(SimulationTest.comparable(run("algorithm.name=" + alg, "spark.partitions=1")),
+          SimulationTest.comparable(run("algorithm.name=" + alg, "spark.partitions=5", "run.checkpoint-every=3")), alg);
     }
   }
 
@@ -103,15 +102,4 @@ class PersonalizedRunsTest extends LocalSparkTest {
     assertEquals(0.8, r.last().extra().get("server_lr"), 0.0);
   }
 
-  private static List<Map<String, Object>> comparable(SimulationResult r) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (RoundMetrics m : r.metrics()) {
-      Map<String, Object> c = new java.util.LinkedHashMap<>(m.asColumns());
-      c.remove("round_seconds");
-      c.remove("eval_seconds");
-      c.remove("elapsed_seconds");
-      out.add(c);
-    }
-    return out;
-  }
 }

@@ -84,7 +84,8 @@ class SimulationTest extends LocalSparkTest {
     }
   }
 
-  private static List<Map<String, Object>> comparable(SimulationResult r) {
+  /** The metrics without the timing columns: what must not depend on partitioning or cores. */
+  static List<Map<String, Object>> comparable(SimulationResult r) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (RoundMetrics m : r.metrics()) {
       Map<String, Object> c = new java.util.LinkedHashMap<>(m.asColumns());
