@@ -205,4 +205,17 @@ class FedSlrTest {
     FedSlrServer.product(new double[0], new double[0], 2, 2, zero, 0);
     assertArrayEquals(new double[4], zero, 0.0);
   }
+
+  @Test
+  void theShippedConfigBuildsFedSlrWithThePapersDefaults() {
+    org.fedspark.config.FedConfig cfg = org.fedspark.run.FedSpark.loadConfig("conf/fmnist-fedslr.conf", List.of());
+    assertEquals(0.1, cfg.getDouble(org.fedspark.config.Keys.FEDSLR_ALPHA));
+    assertEquals(1e-4, cfg.getDouble(org.fedspark.config.Keys.FEDSLR_RANK_THRESHOLD));
+    assertEquals(1e-3, cfg.getDouble(org.fedspark.config.Keys.FEDSLR_SPARSE_THRESHOLD));
+    Model mlp = new org.fedspark.model.Mlp(784, 128, 10, 1e-3);
+    FederatedAlgorithm a = Algorithms.create(cfg, mlp);
+    assertTrue(a.server() instanceof FedSlrServer && a.client() instanceof FedSlrClient);
+    assertEquals(List.of("rank_W1", "rank_W2"), a.server().serverMetrics());
+    assertEquals(List.of(FedSlrClient.DENSITY), a.client().clientMetrics().stream().map(m -> m.name()).toList());
+  }
 }
