@@ -47,7 +47,9 @@ import org.fedspark.optim.L1Prox;
  * {@link Objective#composed}, with only the {@code .sparse} blocks trainable and the ℓ1 prox on them.
  * We use it rather than training the effective weights v = W + P directly (whose gradient is the same,
  * ∂f(W + P)/∂P = ∇f(W + P)) because the ℓ1 prox acts on P = v − W, not on v: with the composition, the
- * existing solver, mask and L1Prox do exactly the reference's step with no shifted operator.
+ * existing solver, mask and L1Prox do exactly the reference's step with no shifted operator. (The
+ * model's own weight decay, if set, then acts on the composed W + P, as a layer's decay acts on its
+ * effective weight.)
  *
  * <p>P covers every block (weights and biases, as the reference's masked linear layers do). The
  * reference initialises P as a copy of the initial weights, so its first personalized model would be

@@ -72,39 +72,28 @@ class ServerOptimizerTest {
     ParamSplit split = ParamSplit.allShared(model);
     FedAvgServer plain = new FedAvgServer(split, Schedule.constant(1.0));
     FedAvgServer sgd = new FedAvgServer(split, Schedule.constant(1.0), ServerOptimizer.of("sgd", 0.9, 0.99, 1e-3));
-    double[] x0 = {0.1, -0.3, 0.7, 1e-3, 2.5, -1.25, 0.3, 0.6};
-    UpdateAccumulator acc = new UpdateAccumulator(plain.aggregation());
     double[][] deltas = {{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8}, {1e-7, -3, 0.25, 1.0 / 3, 5, -0.1, 0, 9}};
     double[] weights = {3, 7};
-    for (int i = 0; i < 2; i++) {
-      acc.add(i, Message.builder().vector(FedAvgServer.DELTA, deltas[i]).scalar(FedAvgServer.WEIGHT, weights[i]).build());
-    }
-    double[] mean = acc.result().weightedMean(FedAvgServer.DELTA);
-    double[] expected = new double[8];
-    for (int i = 0; i < 8; i++) {
-      expected[i] = x0[i] + mean[i];
-    }
+    double[] init = split.initial(7);
+    double[] mean = null;
     for (FedAvgServer s : List.of(plain, sgd)) {
       s.initialize(new ServerContext(model, null, null, 7));
-      double[] init = split.initial(7);
-      // start both from x0 by a first update x0 − init with weight 1
-      UpdateAccumulator a0 = new UpdateAccumulator(s.aggregation());
-      double[] shift = new double[8];
-      for (int i = 0; i < 8; i++) {
-        shift[i] = x0[i] - init[i];
+      for (int round = 1; round <= 2; round++) {
+        UpdateAccumulator acc = new UpdateAccumulator(s.aggregation());
+        for (int i = 0; i < 2; i++) {
+          acc.add(i, Message.builder().vector(FedAvgServer.DELTA, deltas[i]).scalar(FedAvgServer.WEIGHT, weights[i]).build());
+        }
+        mean = acc.result().weightedMean(FedAvgServer.DELTA);
+        s.aggregateFit(round, acc.result());
       }
-      a0.add(0, Message.builder().vector(FedAvgServer.DELTA, shift).scalar(FedAvgServer.WEIGHT, 1).build());
-      s.aggregateFit(1, a0.result());
-      s.aggregateFit(2, acc.result());
     }
     double[] a = plain.configureFit(3, new int[0]).broadcast().vector(FedAvgServer.PARAMS);
     double[] b = sgd.configureFit(3, new int[0]).broadcast().vector(FedAvgServer.PARAMS);
     assertArrayEquals(a, b, 0.0);
-    // and that is x + mean Δ from wherever round 1 left x
-    double[] x1 = new double[8];
     for (int i = 0; i < 8; i++) {
-      x1[i] = split.initial(7)[i] + (x0[i] - split.initial(7)[i]);
-      assertEquals(x1[i] + mean[i], a[i], 0.0);
+      // (3·Δ₁ + 7·Δ₂)/10, to the rounding of one division
+      assertEquals((3 * deltas[0][i] + 7 * deltas[1][i]) / 10, mean[i], 1e-15);
+      assertEquals(init[i] + mean[i] + mean[i], a[i], 0.0, "two rounds of x ← x + mean Δ");
     }
   }
 
