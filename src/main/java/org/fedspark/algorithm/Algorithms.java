@@ -22,7 +22,13 @@ public final class Algorithms {
     AlgorithmName name = cfg.getEnum(Keys.ALGORITHM, AlgorithmName.class);
     String label = org.fedspark.config.ConfigKey.label(name);
     ParamSplit split = split(cfg, model, name);
-    FedAvgServer averaging = new FedAvgServer(split, serverLr);
+    ServerOptimizer optimizer = ServerOptimizer.of(cfg.getString(Keys.SERVER_OPTIMIZER), cfg.getDouble(Keys.SERVER_BETA1),
+        cfg.getDouble(Keys.SERVER_BETA2), cfg.getDouble(Keys.SERVER_TAU));
+    if (optimizer.kind() != ServerOptimizer.Kind.SGD && (name == AlgorithmName.FEDSLR || name == AlgorithmName.LOCAL)) {
+      throw new ConfigException("key '" + Keys.SERVER_OPTIMIZER.path() + "' = " + cfg.getString(Keys.SERVER_OPTIMIZER)
+          + " applies to averaging servers; " + label + " has its own server update; remove it");
+    }
+    FedAvgServer averaging = new FedAvgServer(split, serverLr, optimizer);
     return switch (name) {
       case FEDAVG -> new FederatedAlgorithm(label, averaging, new FedAvgClient(split, training, 0.0, 0));
       case FEDPROX -> new FederatedAlgorithm(label, averaging, new FedAvgClient(split, training, cfg.getDouble(Keys.MU), 0));
@@ -36,6 +42,18 @@ public final class Algorithms {
       case APFL -> new FederatedAlgorithm(label, averaging,
           new ApflClient(training, cfg.getDouble(Keys.APFL_ALPHA), cfg.getBoolean(Keys.APFL_ADAPT)));
       case LOCAL -> new FederatedAlgorithm(label, new SilentServer(), new LocalOnlyClient(training));
+      case FEDSLR -> {
+        if (cfg.getDouble(Keys.SERVER_LR) != 1.0) {
+          throw new ConfigException("key '" + Keys.SERVER_LR.path() + "' does not apply to fedslr, whose server step is"
+              + " FedDyn's correction and singular value thresholding; remove it");
+        }
+        double alpha = cfg.getDouble(Keys.FEDSLR_ALPHA);
+        yield new FederatedAlgorithm(label, new FedSlrServer(model, alpha, cfg.getDouble(Keys.FEDSLR_RANK_THRESHOLD)),
+            new FedSlrClient(training, alpha, cfg.getDouble(Keys.FEDSLR_SPARSE_THRESHOLD), cfg.getInt(Keys.FEDSLR_PERSONAL_EPOCHS)));
+      }
+      case PFEDME -> new FederatedAlgorithm(label, new FedAvgServer(split, serverLr.scaled(cfg.getDouble(Keys.PFEDME_BETA)), optimizer),
+          new PFedMeClient(training, cfg.getDouble(Keys.PFEDME_LAMBDA), cfg.getDouble(Keys.PFEDME_PERSONAL_LR),
+              cfg.getInt(Keys.PFEDME_INNER_STEPS)));
     };
   }
 
@@ -47,7 +65,8 @@ public final class Algorithms {
   static ParamSplit split(FedConfig cfg, Model model, AlgorithmName name) {
     String spec = cfg.getString(Keys.BLOCKS);
     boolean headPersonal = name == AlgorithmName.FEDPER || name == AlgorithmName.FEDREP;
-    boolean wholeModel = name == AlgorithmName.DITTO || name == AlgorithmName.APFL || name == AlgorithmName.LOCAL;
+    boolean wholeModel = name == AlgorithmName.DITTO || name == AlgorithmName.APFL || name == AlgorithmName.LOCAL
+        || name == AlgorithmName.FEDSLR || name == AlgorithmName.PFEDME;
     if (wholeModel && !spec.isBlank()) {
       throw new ConfigException("key '" + Keys.BLOCKS.path() + "' = " + spec + " does not apply to "
           + org.fedspark.config.ConfigKey.label(name) + ", which keeps a whole personal model on each client; remove it");

@@ -14,8 +14,9 @@ import org.fedspark.server.ServerStrategy;
  * it broadcasts the values of the shared blocks {@code x_t} and moves them by the example-weighted mean
  * of the clients' deltas, {@code x_{t+1} = x_t + η_s(t) · Σ_k n_k Δ_k / Σ_k n_k} over the round's
  * participants. With η_s = 1 (the default) this is plain FedAvg; other server step sizes and schedules
- * are the "server learning rate" of Reddi et al., ICLR 2021. Personal and frozen blocks never travel
- * ({@link ParamSplit}).
+ * are the "server learning rate" of Reddi et al., ICLR 2021, and a {@link ServerOptimizer} other than
+ * SGD replaces the plain step by their FedAdagrad, FedAdam or FedYogi update on the same mean delta.
+ * Personal and frozen blocks never travel ({@link ParamSplit}).
  */
 public final class FedAvgServer implements ServerStrategy {
   static final String PARAMS = "params";
@@ -24,13 +25,19 @@ public final class FedAvgServer implements ServerStrategy {
 
   private final ParamSplit split;
   private final Schedule lr;
+  private final ServerOptimizer optimizer;
   /** The full stored parameter vector; only its shared blocks ever change. */
   private double[] global;
   private double lastLr = Double.NaN;
 
   public FedAvgServer(ParamSplit split, Schedule lr) {
+    this(split, lr, ServerOptimizer.sgd());
+  }
+
+  public FedAvgServer(ParamSplit split, Schedule lr, ServerOptimizer optimizer) {
     this.split = split;
     this.lr = lr;
+    this.optimizer = optimizer;
   }
 
   /**
@@ -59,9 +66,7 @@ public final class FedAvgServer implements ServerStrategy {
     double[] step = aggregate.weightedMean(DELTA);
     double[] x = split.shared().gather(global);
     lastLr = lr.at(round);
-    for (int i = 0; i < x.length; i++) {
-      x[i] += lastLr * step[i];
-    }
+    optimizer.step(x, step, lastLr);
     double[] next = global.clone();
     split.shared().scatter(x, next);
     global = next;

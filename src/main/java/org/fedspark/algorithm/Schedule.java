@@ -59,6 +59,11 @@ public record Schedule(Kind kind, double base, double decay, double min, int war
     return new Schedule(k, base, decay, min, warmup, totalRounds);
   }
 
+  /** This schedule times {@code factor} at every round (e.g. pFedMe's β times the server step). */
+  public Schedule scaled(double factor) {
+    return new Schedule(kind, base * factor, decay, min * factor, warmup, totalRounds);
+  }
+
   /** The step size in round {@code round} (from 1). */
   public double at(int round) {
     int t = Math.max(1, round);

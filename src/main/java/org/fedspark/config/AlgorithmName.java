@@ -7,5 +7,6 @@ package org.fedspark.config;
  * name without an implementation does not compile.
  */
 public enum AlgorithmName {
-  FEDAVG, FEDPROX, FEDAVG_FT, LOCAL, FEDPER, FEDREP, DITTO, APFL
+  FEDAVG, FEDPROX, FEDAVG_FT, LOCAL, FEDPER, FEDREP, DITTO, APFL,
+  FEDSLR, PFEDME
 }

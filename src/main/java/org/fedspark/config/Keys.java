@@ -86,6 +86,10 @@ public final class Keys {
   public static final ConfigKey SERVER_LR_DECAY = decimal("server.lr-decay", 1.0, 1e-6, 1.0, "Exponential server schedule: multiplier per round.");
   public static final ConfigKey SERVER_LR_MIN = decimal("server.lr-min", 0.0, 0.0, INF, "Cosine server schedule: the server step size at the last round.");
   public static final ConfigKey SERVER_LR_WARMUP = integer("server.lr-warmup", 0, 0, MAX, "Linear warm-up of the server step size over this many rounds (0 = none).");
+  public static final ConfigKey SERVER_OPTIMIZER = choice("server.optimizer", "sgd", List.of("sgd", "adam", "yogi", "adagrad"), "Server update of the averaged delta Δ of the shared blocks (averaging servers): sgd (x ← x + η_s Δ) or the adaptive FedAdam, FedYogi, FedAdagrad of Reddi et al., ICLR 2021 (x ← x + η_s m/(√v + τ)); adaptive ones want a small server.lr (e.g. 0.01-0.1).");
+  public static final ConfigKey SERVER_BETA1 = decimal("server.beta1", 0.9, 0.0, 0.999999, "Adaptive server optimizers: decay β₁ of the first moment m ← β₁ m + (1 − β₁) Δ.");
+  public static final ConfigKey SERVER_BETA2 = decimal("server.beta2", 0.99, 0.0, 0.999999, "server.optimizer adam, yogi: decay β₂ of the second moment v.");
+  public static final ConfigKey SERVER_TAU = decimal("server.tau", 1e-3, 1e-12, INF, "Adaptive server optimizers: τ in m/(√v + τ), the adaptivity floor; v starts at τ².");
   public static final ConfigKey MU = decimal("fedprox.mu", 0.01, 0.0, INF, "FedProx proximal weight μ.");
   public static final ConfigKey FT_EPOCHS = integer("fedavg-ft.epochs", 1, 1, MAX, "fedavg-ft: local fine-tuning epochs before each client's personalized evaluation.");
   public static final ConfigKey DITTO_LAMBDA = decimal("ditto.lambda", 0.1, 0.0, INF, "Ditto: weight λ of the pull (λ/2)‖v − w‖² of each client's personal model v toward the global model w.");
@@ -93,6 +97,14 @@ public final class Keys {
   public static final ConfigKey FEDREP_HEAD_EPOCHS = integer("fedrep.head-epochs", 5, 1, MAX, "FedRep: epochs on the personal head (body frozen) before the train.local-epochs on the shared body (head frozen).");
   public static final ConfigKey APFL_ALPHA = decimal("apfl.alpha", 0.25, 0.0, 1.0, "APFL: initial mixing weight α of the personal model in α·v + (1 − α)·w.");
   public static final ConfigKey APFL_ADAPT = bool("apfl.adaptive-alpha", true, "APFL: learn α by gradient steps (clipped to [0, 1]); false keeps it fixed.");
+  public static final ConfigKey FEDSLR_ALPHA = decimal("fedslr.alpha", 0.1, 1e-12, INF, "FedSLR: FedDyn weight α of the pull (α/2)‖w − W‖² and of the dual update μ ← μ + α(W − w); the server thresholds singular values at rank-threshold/α.");
+  public static final ConfigKey FEDSLR_RANK_THRESHOLD = decimal("fedslr.rank-threshold", 1e-4, 0.0, INF, "FedSLR: nuclear-norm weight λ_r; every weight matrix of the global model is singular-value-thresholded by λ_r/α each round.");
+  public static final ConfigKey FEDSLR_SPARSE_THRESHOLD = decimal("fedslr.sparse-threshold", 1e-3, 0.0, INF, "FedSLR: ℓ1 weight λ_s of the personal sparse part; each personal step soft-thresholds it by lr·λ_s.");
+  public static final ConfigKey FEDSLR_PERSONAL_EPOCHS = integer("fedslr.personal-epochs", 1, 1, MAX, "FedSLR: local epochs on the personal sparse part per round.");
+  public static final ConfigKey PFEDME_LAMBDA = decimal("pfedme.lambda", 15.0, 1e-12, INF, "pFedMe: weight λ of the Moreau-envelope pull (λ/2)‖θ − w‖² of the personalized model θ toward the local model w.");
+  public static final ConfigKey PFEDME_PERSONAL_LR = decimal("pfedme.personal-lr", 0.05, 1e-12, INF, "pFedMe: step size η_p of the K inner steps on θ.");
+  public static final ConfigKey PFEDME_INNER_STEPS = integer("pfedme.inner-steps", 5, 1, MAX, "pFedMe: inner steps K on θ per minibatch.");
+  public static final ConfigKey PFEDME_BETA = decimal("pfedme.beta", 1.0, 1e-12, INF, "pFedMe: server mixing β in w ← (1 − β) w + β·mean(w_local); it multiplies the server.lr schedule.");
 
   /** All keys, in documentation order. */
   public static final List<ConfigKey> ALL = List.of(
@@ -105,7 +117,10 @@ public final class Keys {
       MODEL, HIDDEN, WEIGHT_DECAY, BLOCKS,
       ALGORITHM, FRACTION, EPOCHS, BATCH, LR, LR_SCHEDULE, LR_DECAY, LR_MIN, LR_WARMUP, MOMENTUM,
       SERVER_LR, SERVER_LR_SCHEDULE, SERVER_LR_DECAY, SERVER_LR_MIN, SERVER_LR_WARMUP,
-      MU, FT_EPOCHS, DITTO_LAMBDA, DITTO_EPOCHS, FEDREP_HEAD_EPOCHS, APFL_ALPHA, APFL_ADAPT);
+      SERVER_OPTIMIZER, SERVER_BETA1, SERVER_BETA2, SERVER_TAU,
+      MU, FT_EPOCHS, DITTO_LAMBDA, DITTO_EPOCHS, FEDREP_HEAD_EPOCHS, APFL_ALPHA, APFL_ADAPT,
+      FEDSLR_ALPHA, FEDSLR_RANK_THRESHOLD, FEDSLR_SPARSE_THRESHOLD, FEDSLR_PERSONAL_EPOCHS,
+      PFEDME_LAMBDA, PFEDME_PERSONAL_LR, PFEDME_INNER_STEPS, PFEDME_BETA);
 
   /** Prefix under which any key is passed to Spark verbatim, e.g. {@code spark.conf."spark.executor.memory" = 4g}. */
   public static final String SPARK_CONF_PREFIX = "spark.conf";
