@@ -29,6 +29,8 @@ public final class FedAvgServer implements ServerStrategy {
   /** The full stored parameter vector; only its shared blocks ever change. */
   private double[] global;
   private double lastLr = Double.NaN;
+  /** The shared blocks as the clients decoded them this round; null until a broadcast is delivered. */
+  private double[] delivered;
 
   public FedAvgServer(ParamSplit split, Schedule lr) {
     this(split, lr, ServerOptimizer.sgd());
@@ -58,13 +60,25 @@ public final class FedAvgServer implements ServerStrategy {
     return RoundPlan.broadcast(Message.builder().vector(PARAMS, split.shared().gather(global)).build());
   }
 
+  /**
+   * Keeps the decoded broadcast: the clients' deltas are relative to it, so with a lossy downlink the
+   * next model is x̂_t + η_s·mean Δ, the model every client actually held plus their average change.
+   */
+  @Override
+  public void broadcastDelivered(int round, Message broadcast) {
+    double[] x = broadcast.vectors().get(PARAMS);
+    delivered = x != null && x.length == split.shared().size() ? x.clone() : null;
+  }
+
   @Override
   public void aggregateFit(int round, RoundAggregate aggregate) {
+    double[] reference = delivered;
+    delivered = null;
     if (aggregate.numUpdates() == 0 || !(aggregate.totalWeight() > 0)) {
       return;
     }
     double[] step = aggregate.weightedMean(DELTA);
-    double[] x = split.shared().gather(global);
+    double[] x = reference != null ? reference : split.shared().gather(global);
     lastLr = lr.at(round);
     optimizer.step(x, step, lastLr);
     double[] next = global.clone();

@@ -14,18 +14,30 @@ public final class Float64Codec implements VectorCodec {
   }
 
   @Override
-  public int maxEncodedBytes(int n) {
-    return Math.multiplyExact(n, Double.BYTES);
+  public int id() {
+    return 1;
   }
 
   @Override
-  public void encode(double[] v, ByteBuffer out) {
+  public int version() {
+    return 1;
+  }
+
+  @Override
+  public boolean lossless() {
+    return true;
+  }
+
+  @Override
+  public byte[] encode(double[] v, CodecContext ctx) {
+    ByteBuffer out = Bodies.allocate(Math.multiplyExact(v.length, Double.BYTES));
     out.asDoubleBuffer().put(v);
-    out.position(out.position() + v.length * Double.BYTES);
+    return out.array();
   }
 
   @Override
   public double[] decode(int n, ByteBuffer in) {
+    Bodies.need(in, (long) n * Double.BYTES, name(), n + " values");
     double[] v = new double[n];
     in.asDoubleBuffer().get(v);
     in.position(in.position() + n * Double.BYTES);

@@ -106,6 +106,21 @@ public final class Keys {
   public static final ConfigKey PFEDME_INNER_STEPS = integer("pfedme.inner-steps", 5, 1, MAX, "pFedMe: inner steps K on θ per minibatch.");
   public static final ConfigKey PFEDME_BETA = decimal("pfedme.beta", 1.0, 1e-12, INF, "pFedMe: server mixing β in w ← (1 − β) w + β·mean(w_local); it multiplies the server.lr schedule.");
 
+  // codec: how messages are encoded (README "Communication-efficient updates")
+  public static final ConfigKey CODEC_UPLINK = choice("codec.uplink", "float64", org.fedspark.codec.Codecs.NAMES, "Codec of the clients' uploads: float64 (exact), float32, piecewise (runs of equal values), kmeans (k levels, then piecewise), topk, qsgd, sign (scaled sign).");
+  public static final ConfigKey CODEC_DOWNLINK = choice("codec.downlink", "float64", List.of("float64", "float32", "piecewise", "kmeans", "qsgd"), "Codec of what the server sends (training and evaluation); it encodes the model itself, so top-k and sign are not offered.");
+  public static final ConfigKey CODEC_ERROR_FEEDBACK = choice("codec.error-feedback", "auto", List.of("auto", "on", "off"), "Clients add what the uplink codec dropped last time to their next update (kept in their state); auto = on for topk and sign.");
+  public static final ConfigKey CODEC_VALUES = choice("codec.piecewise-values", "float64", List.of("float64", "float32"), "How the piecewise and kmeans codecs store their table of distinct values (float64 keeps piecewise lossless).");
+  public static final ConfigKey CODEC_KMEANS_LEVELS = integer("codec.kmeans-levels", 8, 1, 1 << 16, "kmeans codec: number of levels k (optimal 1-D k-means of the vector's values).");
+  public static final ConfigKey CODEC_TOPK_FRACTION = decimal("codec.topk-fraction", 0.01, 1e-9, 1.0, "topk codec: share of the coordinates sent (the largest magnitudes).");
+  public static final ConfigKey CODEC_QSGD_LEVELS = integer("codec.qsgd-levels", 16, 1, 65535, "qsgd codec: number of quantization levels s.");
+  public static final ConfigKey LAMBDA_GAMMA = decimal("lambda-update.gamma", 0.0, 0.0, INF, "Weight γ of the Λ-regularized client update (piecewise-constant uploads); 0 = off, the delta is sent as it is.");
+  public static final ConfigKey LAMBDA_SOLVER = choice("lambda-update.solver", "exact", List.of("exact", "admm"), "Solver of the Λ update: exact (O(d) dynamic programming) or admm.");
+  public static final ConfigKey LAMBDA_ADMM_ITERATIONS = integer("lambda-update.admm-iterations", 200, 1, MAX, "ADMM solver: iteration cap.");
+  public static final ConfigKey LAMBDA_ADMM_TOLERANCE = decimal("lambda-update.admm-tolerance", 1e-6, 0.0, INF, "ADMM solver: relative tolerance on the residuals (0 = always run the cap).");
+  public static final ConfigKey LAMBDA_ADMM_KAPPA = decimal("lambda-update.admm-kappa", 1.0, 1e-12, INF, "ADMM solver: penalty κ = ρλ.");
+  public static final ConfigKey LAMBDA_ORDER = choice("lambda-update.order", "natural", List.of("natural", "seeded", "by-model"), "Coordinate order of the Λ update and of the uploaded delta: natural, a permutation from the run seed, or sorted by the current shared model (both sides know each; none is sent).");
+
   /** All keys, in documentation order. */
   public static final List<ConfigKey> ALL = List.of(
       RUN_NAME, SEED, ROUNDS, EVAL_EVERY, CHECKPOINT_EVERY, OUT, OVERWRITE, PROGRESS,
@@ -120,7 +135,10 @@ public final class Keys {
       SERVER_OPTIMIZER, SERVER_BETA1, SERVER_BETA2, SERVER_TAU,
       MU, FT_EPOCHS, DITTO_LAMBDA, DITTO_EPOCHS, FEDREP_HEAD_EPOCHS, APFL_ALPHA, APFL_ADAPT,
       FEDSLR_ALPHA, FEDSLR_RANK_THRESHOLD, FEDSLR_SPARSE_THRESHOLD, FEDSLR_PERSONAL_EPOCHS,
-      PFEDME_LAMBDA, PFEDME_PERSONAL_LR, PFEDME_INNER_STEPS, PFEDME_BETA);
+      PFEDME_LAMBDA, PFEDME_PERSONAL_LR, PFEDME_INNER_STEPS, PFEDME_BETA,
+      CODEC_UPLINK, CODEC_DOWNLINK, CODEC_ERROR_FEEDBACK, CODEC_VALUES, CODEC_KMEANS_LEVELS, CODEC_TOPK_FRACTION,
+      CODEC_QSGD_LEVELS, LAMBDA_GAMMA, LAMBDA_SOLVER, LAMBDA_ADMM_ITERATIONS, LAMBDA_ADMM_TOLERANCE, LAMBDA_ADMM_KAPPA,
+      LAMBDA_ORDER);
 
   /** Prefix under which any key is passed to Spark verbatim, e.g. {@code spark.conf."spark.executor.memory" = 4g}. */
   public static final String SPARK_CONF_PREFIX = "spark.conf";

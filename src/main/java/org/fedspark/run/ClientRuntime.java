@@ -10,8 +10,10 @@ import org.fedspark.client.ClientMetric;
 import org.fedspark.client.ClientState;
 import org.fedspark.client.ClientStrategy;
 import org.fedspark.client.FitResult;
+import org.fedspark.codec.CodecContext;
+import org.fedspark.codec.CoordinateOrder;
+import org.fedspark.codec.LambdaStep;
 import org.fedspark.codec.Message;
-import org.fedspark.codec.VectorCodec;
 import org.fedspark.codec.WireFormat;
 import org.fedspark.data.ClientData;
 import org.fedspark.model.EvalStats;
@@ -26,28 +28,43 @@ import org.fedspark.model.Model;
 final class ClientRuntime implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** What every sampled client receives in a round. */
-  record RoundBroadcast(int round, byte[] message, int[] sampled) implements Serializable {
+  /**
+   * What every sampled client receives in a round; {@code order} is the coordinate order of the
+   * uploaded delta, which every client derives from what it received (carried here so it is computed
+   * once, not sent: it is not counted as traffic).
+   */
+  record RoundBroadcast(int round, byte[] message, int[] sampled, CoordinateOrder order) implements Serializable {
     boolean isSampled(int clientId) {
       return Arrays.binarySearch(sampled, clientId) >= 0;
     }
   }
 
-  /** What every client receives for evaluation: the evaluation message and the global model, if any. */
-  record EvalBroadcast(int round, byte[] message, double[] global) implements Serializable {}
+  /**
+   * What every client receives for evaluation: the evaluation message and the global model as a
+   * message of its own ({@link #GLOBAL}), both encoded with the downlink codec; {@code global} is
+   * empty when the algorithm has no global model.
+   */
+  record EvalBroadcast(int round, byte[] message, byte[] global) implements Serializable {}
+
+  static final String GLOBAL = "global";
 
   private final ClientStrategy client;
   private final List<ClientMetric> metrics;
   private final Model model;
   private final long seed;
-  private final VectorCodec codec;
+  private final Transport transport;
 
-  ClientRuntime(ClientStrategy client, Model model, long seed, VectorCodec codec) {
+  ClientRuntime(ClientStrategy client, Model model, long seed, Transport transport) {
     this.client = client;
     this.metrics = List.copyOf(client.clientMetrics());
     this.model = model;
     this.seed = seed;
-    this.codec = codec;
+    this.transport = transport;
+  }
+
+  /** Whether clients keep state between rounds: the algorithm's own, or error-feedback residuals. */
+  boolean keepsState() {
+    return client.stateful() || transport.errorFeedback();
   }
 
   Iterator<ClientSlot> initialStates(Iterator<ClientData> data) {
@@ -67,27 +84,37 @@ final class ClientRuntime implements Serializable {
       ClientData c = data.next();
       ClientSlot slot = next(slots, c);
       if (!b.isSampled(c.clientId())) {
-        if (client.stateful()) {
+        if (keepsState()) {
           out.add(ClientRoundResult.idle(c.clientId(), slot.state()));
         }
         continue;
       }
       if (shared == null) {
-        shared = WireFormat.decode(b.message(), codec);
+        shared = WireFormat.decode(b.message(), transport.downlink());
       }
-      Message in = slot.inbox() == null ? shared : merge(shared, WireFormat.decode(slot.inbox(), codec));
+      Message in = slot.inbox() == null ? shared : merge(shared, WireFormat.decode(slot.inbox(), transport.downlink()));
       ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed);
-      FitResult r = client.fit(ctx, slot.state(), in);
-      byte[] up = WireFormat.encode(r.update(), codec);
+      ClientState kept = slot.state();
+      FitResult r = client.fit(ctx, ErrorFeedback.algorithmPart(kept), in);
+      Message meant = lambdaStep(r.update(), b);
+      if (transport.errorFeedback()) {
+        meant = ErrorFeedback.corrected(meant, kept);
+      }
+      byte[] up = WireFormat.encode(meant, transport.uplink(),
+          Transport.context(seed, b.round(), c.clientId(), CodecContext.Direction.UPLINK), b.order());
+      Message arrived = WireFormat.decode(up, transport.uplink(), b.order());
       double lossSum = r.stats().examples() > 0 ? r.stats().meanLoss() * r.stats().examples() : 0;
       double[] values = new double[metrics.size()];
       for (int i = 0; i < values.length; i++) {
         values[i] = r.metrics().getOrDefault(metrics.get(i).name(), Double.NaN);
       }
       ClientState next = client.stateful() ? r.state() : ClientState.EMPTY;
+      if (transport.errorFeedback()) {
+        next = ErrorFeedback.withResiduals(carryResiduals(next, kept), meant, arrived);
+      }
       long held = next.size() + valueCount(in);
       out.add(new ClientRoundResult(c.clientId(), true, next, up, lossSum, r.stats().examples(), values, held,
-          next.firstNonFinite()));
+          UploadStats.of(arrived, b.order()), next.firstNonFinite()));
     }
     if (slots.hasNext()) {
       throw new IllegalStateException("state partition has more clients than the data partition");
@@ -95,21 +122,46 @@ final class ClientRuntime implements Serializable {
     return out.iterator();
   }
 
+  /** The upload with its delta replaced by the Λ-regularized update (unchanged when γ = 0). */
+  private Message lambdaStep(Message update, RoundBroadcast b) {
+    double[] delta = update.vectors().get(LambdaStep.DELTA);
+    if (!transport.lambda().active() || delta == null) {
+      return update;
+    }
+    Message.Builder m = Message.builder();
+    update.scalars().forEach(m::scalar);
+    update.vectors().forEach((name, v) -> m.vector(name, name.equals(LambdaStep.DELTA)
+        ? transport.lambda().apply(v, b.round(), b.order()) : v));
+    return m.build();
+  }
+
+  /** Residuals of vectors not uploaded this round stay for when they are. */
+  private static ClientState carryResiduals(ClientState next, ClientState kept) {
+    ClientState out = next;
+    for (var e : kept.vectors().entrySet()) {
+      if (e.getKey().startsWith(ErrorFeedback.PREFIX) && !out.has(e.getKey())) {
+        out = out.with(e.getKey(), e.getValue());
+      }
+    }
+    return out;
+  }
+
   Iterator<ClientEval> evaluate(Iterator<ClientData> data, Iterator<ClientSlot> slots, EvalBroadcast b) {
-    Message msg = WireFormat.decode(b.message(), codec);
+    Message msg = WireFormat.decode(b.message(), transport.downlink());
+    double[] global = b.global().length == 0 ? null : WireFormat.decode(b.global(), transport.downlink()).vector(GLOBAL);
     List<ClientEval> out = new ArrayList<>();
     while (data.hasNext()) {
       ClientData c = data.next();
       ClientSlot slot = next(slots, c);
-      Message in = slot.inbox() == null ? msg : merge(msg, WireFormat.decode(slot.inbox(), codec));
+      Message in = slot.inbox() == null ? msg : merge(msg, WireFormat.decode(slot.inbox(), transport.downlink()));
       ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed);
-      double[] personal = client.personalModel(ctx, slot.state(), in);
+      double[] personal = client.personalModel(ctx, ErrorFeedback.algorithmPart(slot.state()), in);
       EvalStats p = model.evaluate(personal, c.test());
       EvalStats g = EvalStats.EMPTY;
-      if (b.global() != null) {
-        g = Arrays.equals(personal, b.global()) ? p : model.evaluate(b.global(), c.test());
+      if (global != null) {
+        g = Arrays.equals(personal, global) ? p : model.evaluate(global, c.test());
       }
-      out.add(new ClientEval(c.clientId(), p.count(), p.lossSum(), p.correct(), b.global() != null, g.lossSum(),
+      out.add(new ClientEval(c.clientId(), p.count(), p.lossSum(), p.correct(), global != null, g.lossSum(),
           g.correct()));
     }
     return out.iterator();

@@ -1,6 +1,7 @@
 package org.fedspark.run;
 
 import java.io.Serializable;
+import org.fedspark.codec.CoordinateOrder;
 import org.fedspark.codec.VectorCodec;
 import org.fedspark.codec.WireFormat;
 import org.fedspark.server.AggregationSpec;
@@ -24,6 +25,11 @@ final class RoundAccumulator implements Serializable {
   long examples;
   long uplinkBytes;
   long valuesHeld;
+  /** Values uploaded, and the distinct values and runs of the decoded uploads, summed over uploads. */
+  long uploadedValues;
+  long uploadDistinct;
+  long uploadRuns;
+  int uploads;
   int participants;
   int nonFiniteClient = -1;
   String nonFiniteState;
@@ -34,14 +40,21 @@ final class RoundAccumulator implements Serializable {
     metricCounts = new long[numMetrics];
   }
 
-  RoundAccumulator add(ClientRoundResult r, VectorCodec codec) {
+  /** Adds one client's result; its upload is decoded with {@code codec} and un-permuted by {@code order}. */
+  RoundAccumulator add(ClientRoundResult r, VectorCodec codec, CoordinateOrder order) {
     if (!r.sampled()) {
       return this;
     }
     participants++;
     uplinkBytes += r.update().length;
     valuesHeld += r.valuesHeld();
-    updates.add(r.clientId(), WireFormat.decode(r.update(), codec));
+    updates.add(r.clientId(), WireFormat.decode(r.update(), codec, order));
+    if (r.update().length > 0) {
+      uploads++;
+      uploadedValues += r.upload().values();
+      uploadDistinct += r.upload().distinct();
+      uploadRuns += r.upload().runs();
+    }
     if (r.examples() > 0) {
       lossSum.addAt(0, r.lossSum());
       examples += r.examples();
@@ -69,6 +82,10 @@ final class RoundAccumulator implements Serializable {
     examples += o.examples;
     uplinkBytes += o.uplinkBytes;
     valuesHeld += o.valuesHeld;
+    uploads += o.uploads;
+    uploadedValues += o.uploadedValues;
+    uploadDistinct += o.uploadDistinct;
+    uploadRuns += o.uploadRuns;
     participants += o.participants;
     if (o.nonFiniteState != null) {
       noteNonFinite(o.nonFiniteClient, o.nonFiniteState);
@@ -81,6 +98,23 @@ final class RoundAccumulator implements Serializable {
       nonFiniteClient = client;
       nonFiniteState = what;
     }
+  }
+
+  /**
+   * Float32 bytes of the uploaded values over the bytes actually uploaded: how much smaller than
+   * plain float32 the uploads were (just under 0.5 for float64, with the message headers). NaN if
+   * nothing was uploaded.
+   */
+  double compressionRatio() {
+    return uplinkBytes == 0 ? Double.NaN : 4.0 * uploadedValues / uplinkBytes;
+  }
+
+  double meanUploadDistinct() {
+    return uploads == 0 ? Double.NaN : (double) uploadDistinct / uploads;
+  }
+
+  double meanUploadRuns() {
+    return uploads == 0 ? Double.NaN : (double) uploadRuns / uploads;
   }
 
   double trainLoss() {

@@ -101,7 +101,7 @@ public final class RoundBenchmark {
       long t0 = System.nanoTime();
       int[] sampled = sampler.sample(t);
       RoundPlan plan = server.configureFit(t, sampled);
-      server.aggregateFit(t, engine.fit(t, sampled, plan, server.aggregation()).getKey());
+      server.aggregateFit(t, engine.fit(t, sampled, plan, server.aggregation()).aggregate());
       if (t > warmup) {
         seconds[t - warmup - 1] = (System.nanoTime() - t0) / 1e9;
       }

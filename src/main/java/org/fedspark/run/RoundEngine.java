@@ -11,6 +11,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.fedspark.client.ClientMetric;
 import org.fedspark.client.ClientStrategy;
+import org.fedspark.codec.CodecContext;
+import org.fedspark.codec.CoordinateOrder;
 import org.fedspark.codec.Message;
 import org.fedspark.codec.VectorCodec;
 import org.fedspark.codec.WireFormat;
@@ -33,8 +35,9 @@ import org.fedspark.server.RoundPlan;
  * (no shuffle, no join), the messages are not inside task binaries, and an executor fetches only the
  * messages of the partitions it runs.
  *
- * <p><b>State.</b> Client state is an RDD aligned with the data RDD. A stateless algorithm's state RDD
- * is built once (its empty slots carry the per-client messages). A stateful algorithm's is replaced
+ * <p><b>State.</b> Client state is an RDD aligned with the data RDD. A run without client state (a
+ * stateless algorithm and no error feedback) builds its state RDD once (its empty slots carry the
+ * per-client messages). Otherwise it is replaced
  * each round by the new state (persisted, the old one unpersisted) and checkpointed every few rounds,
  * so that its lineage, and the cost of recovering a lost partition, stays bounded. The broadcasts a
  * state's lineage refers to are kept until a checkpoint cuts that lineage, then destroyed, so the
@@ -49,7 +52,8 @@ final class RoundEngine {
   private final ClientPartitioner partitioner;
   private final ClientRuntime runtime;
   private final boolean stateful;
-  private final VectorCodec codec;
+  private final Transport transport;
+  private final long seed;
   private final int checkpointEvery;
   private final List<ClientMetric> metrics;
 
@@ -66,16 +70,32 @@ final class RoundEngine {
    * @param clientMetrics the declared client metrics combined over the participants, in declared order
    */
   record RoundTraffic(long uplinkBytes, long downlinkBytes, int participants, double trainLoss, double valuesHeld,
-      Map<String, Double> clientMetrics) {}
+      Map<String, Double> clientMetrics, double compressionRatio, double uploadDistinct, double uploadRuns) {}
 
+  /**
+   * A round's outcome: the combined decoded uploads, the broadcast as the clients decoded it (what the
+   * server must move from, when the downlink codec is lossy) and the traffic.
+   */
+  record RoundResult(RoundAggregate aggregate, Message delivered, RoundTraffic traffic) {}
+
+  /** An evaluation: every client's result, and the bytes its messages cost. */
+  record Evaluation(List<ClientEval> clients, long downlinkBytes) {}
+
+  /** An engine with {@code codec} both ways and nothing else (uncompressed transport with float64). */
   RoundEngine(JavaSparkContext jsc, JavaRDD<ClientData> data, ClientPartitioner partitioner, ClientStrategy client,
       Model model, long seed, VectorCodec codec, int checkpointEvery) {
+    this(jsc, data, partitioner, client, model, seed, Transport.plain(codec), checkpointEvery);
+  }
+
+  RoundEngine(JavaSparkContext jsc, JavaRDD<ClientData> data, ClientPartitioner partitioner, ClientStrategy client,
+      Model model, long seed, Transport transport, int checkpointEvery) {
     this.jsc = jsc;
     this.data = data;
     this.partitioner = partitioner;
-    this.runtime = new ClientRuntime(client, model, seed, codec);
-    this.stateful = client.stateful();
-    this.codec = codec;
+    this.runtime = new ClientRuntime(client, model, seed, transport);
+    this.stateful = runtime.keepsState();
+    this.transport = transport;
+    this.seed = seed;
     this.checkpointEvery = checkpointEvery;
     this.metrics = List.copyOf(client.clientMetrics());
     ClientRuntime rt = runtime;
@@ -83,10 +103,10 @@ final class RoundEngine {
   }
 
   /**
-   * Runs round {@code round} for the sampled clients; returns the combined uploads (handed to the
-   * server by the caller) and the round's traffic.
+   * Runs round {@code round} for the sampled clients; returns the combined uploads and the decoded
+   * broadcast (both handed to the server by the caller) and the round's traffic.
    */
-  Map.Entry<RoundAggregate, RoundTraffic> fit(int round, int[] sampled, RoundPlan plan, AggregationSpec spec) {
+  RoundResult fit(int round, int[] sampled, RoundPlan plan, AggregationSpec spec) {
     for (int client : plan.perClient().keySet()) {
       if (Arrays.binarySearch(sampled, client) < 0) {
         throw new IllegalArgumentException("round " + round + ": message for client " + client
@@ -94,21 +114,25 @@ final class RoundEngine {
       }
     }
     List<Broadcast<?>> created = new ArrayList<>();
-    byte[] shared = WireFormat.encode(plan.broadcast(), codec);
+    byte[] shared = WireFormat.encode(plan.broadcast(), transport.downlink(),
+        Transport.context(seed, round, -1, CodecContext.Direction.DOWNLINK), null);
+    Message delivered = WireFormat.decode(shared, transport.downlink());
+    CoordinateOrder order = sampled.length == 0 ? null : transport.orderFor(seed, delivered);
     long downlink = (long) shared.length * sampled.length;
-    Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(new ClientRuntime.RoundBroadcast(round, shared, sampled));
+    Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(
+        new ClientRuntime.RoundBroadcast(round, shared, sampled, order));
     created.add(bc);
     long[] perClientBytes = {0};
     JavaRDD<ClientSlot> slots = plan.perClient().isEmpty() ? states
-        : attachInboxes(states, plan.perClient(), created, perClientBytes);
+        : attachInboxes(states, plan.perClient(), round, CodecContext.Direction.DOWNLINK, created, perClientBytes);
     downlink += perClientBytes[0];
     ClientRuntime rt = runtime;
     JavaRDD<ClientRoundResult> results = data.zipPartitions(slots, (d, s) -> rt.fit(d, s, bc.value()));
     if (stateful) {
       results.persist(StorageLevel.MEMORY_AND_DISK());
     }
-    VectorCodec c = codec;
-    RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec, metrics.size()), (a, r) -> a.add(r, c),
+    VectorCodec c = transport.uplink();
+    RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec, metrics.size()), (a, r) -> a.add(r, c, order),
         RoundAccumulator::merge, TREE_DEPTH);
     try {
       if (!acc.updates.isFinite()) {
@@ -160,21 +184,33 @@ final class RoundEngine {
     }
     double held = acc.participants == 0 ? Double.NaN : (double) acc.valuesHeld / acc.participants;
     RoundTraffic traffic = new RoundTraffic(acc.uplinkBytes, downlink, acc.participants, acc.trainLoss(), held,
-        clientMetrics);
-    return Map.entry(acc.updates.result(), traffic);
+        clientMetrics, acc.compressionRatio(), acc.meanUploadDistinct(), acc.meanUploadRuns());
+    return new RoundResult(acc.updates.result(), delivered, traffic);
   }
 
-  /** Evaluates every client: its personalized model and the global model (if given) on its test split. */
-  List<ClientEval> evaluate(int round, RoundPlan evalPlan, double[] global) {
+  /**
+   * Evaluates every client: its personalized model and the global model (if given) on its test split.
+   * Both travel through the downlink codec, so clients evaluate what they would have received, and
+   * their bytes are counted: (evaluation message + global model) per client plus the per-client
+   * messages.
+   */
+  Evaluation evaluate(int round, RoundPlan evalPlan, double[] global) {
     List<Broadcast<?>> created = new ArrayList<>();
-    byte[] msg = WireFormat.encode(evalPlan.broadcast(), codec);
-    Broadcast<ClientRuntime.EvalBroadcast> bc = jsc.broadcast(new ClientRuntime.EvalBroadcast(round, msg, global));
+    byte[] msg = WireFormat.encode(evalPlan.broadcast(), transport.downlink(),
+        Transport.context(seed, round, -1, CodecContext.Direction.EVALUATION), null);
+    byte[] globalBytes = global == null ? new byte[0]
+        : WireFormat.encode(Message.builder().vector(ClientRuntime.GLOBAL, global).build(), transport.downlink(),
+            Transport.context(seed, round, -2, CodecContext.Direction.EVALUATION), null);
+    Broadcast<ClientRuntime.EvalBroadcast> bc = jsc.broadcast(new ClientRuntime.EvalBroadcast(round, msg, globalBytes));
     created.add(bc);
     ClientRuntime rt = runtime;
+    long[] perClientBytes = {0};
     JavaRDD<ClientSlot> slots = evalPlan.perClient().isEmpty() ? states
-        : attachInboxes(states, evalPlan.perClient(), created, new long[1]);
+        : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, perClientBytes);
     try {
-      return data.zipPartitions(slots, (d, s) -> rt.evaluate(d, s, bc.value())).collect();
+      List<ClientEval> evals = data.zipPartitions(slots, (d, s) -> rt.evaluate(d, s, bc.value())).collect();
+      long bytes = (long) (msg.length + globalBytes.length) * evals.size() + perClientBytes[0];
+      return new Evaluation(evals, bytes);
     } finally {
       created.forEach(b -> b.destroy());
     }
@@ -216,8 +252,8 @@ final class RoundEngine {
    * so each partition receives only its own clients' messages. Adds the bytes encoded to
    * {@code bytes[0]}.
    */
-  private JavaRDD<ClientSlot> attachInboxes(JavaRDD<ClientSlot> st, Map<Integer, Message> perClient,
-      List<Broadcast<?>> created, long[] bytes) {
+  private JavaRDD<ClientSlot> attachInboxes(JavaRDD<ClientSlot> st, Map<Integer, Message> perClient, int round,
+      CodecContext.Direction direction, List<Broadcast<?>> created, long[] bytes) {
     int p = partitioner.numPartitions();
     List<List<Integer>> clientsOf = new ArrayList<>(p);
     for (int i = 0; i < p; i++) {
@@ -228,7 +264,8 @@ final class RoundEngine {
     for (List<Integer> clients : clientsOf) {
       HashMap<Integer, byte[]> m = new HashMap<>();
       for (int client : clients) {
-        byte[] b = WireFormat.encode(perClient.get(client), codec);
+        byte[] b = WireFormat.encode(perClient.get(client), transport.downlink(),
+            Transport.context(seed, round, client, direction), null);
         bytes[0] += b.length;
         m.put(client, b);
       }

@@ -11,8 +11,6 @@ import org.apache.spark.sql.SparkSession;
 import org.fedspark.algorithm.Algorithms;
 import org.fedspark.algorithm.FederatedAlgorithm;
 import org.fedspark.client.InitialParams;
-import org.fedspark.codec.Float64Codec;
-import org.fedspark.codec.VectorCodec;
 import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
@@ -28,7 +26,6 @@ import org.fedspark.report.Progress;
 import org.fedspark.report.RoundMetrics;
 import org.fedspark.report.RunReport;
 import org.fedspark.server.ClientSampler;
-import org.fedspark.server.RoundAggregate;
 import org.fedspark.server.RoundPlan;
 import org.fedspark.server.ServerContext;
 import org.fedspark.server.ServerStrategy;
@@ -49,11 +46,19 @@ public final class Simulation {
   private final OutputDir out;
   private final PrintStream console;
 
+  private final Transport transportOverride;
+
   public Simulation(SparkSession spark, FedConfig cfg, OutputDir out, PrintStream console) {
+    this(spark, cfg, out, console, null);
+  }
+
+  /** A simulation whose transport is given instead of read from the {@code codec.*} keys (tests). */
+  Simulation(SparkSession spark, FedConfig cfg, OutputDir out, PrintStream console, Transport transport) {
     this.spark = spark;
     this.cfg = cfg;
     this.out = out;
     this.console = console;
+    this.transportOverride = transport;
   }
 
   public SimulationResult run() {
@@ -71,13 +76,14 @@ public final class Simulation {
       fed = FederatedDataLoader.load(spark, spec, partitions);
       Model model = buildModel(cfg, fed.info());
       FederatedAlgorithm alg = Algorithms.create(cfg, model);
-      report.describe(fed, model, alg.name(), Float64Codec.INSTANCE.name(), (System.nanoTime() - start) / 1e9);
+      Transport transport = transportOverride != null ? transportOverride : Transport.from(cfg);
+      report.describe(fed, model, alg.name(), transport.describe(), (System.nanoTime() - start) / 1e9);
       console.printf(Locale.ROOT, "fedspark: %s on %s: %d clients, %d train / %d test examples, %s (%d params)%n",
           alg.name(), fed.info().name(), fed.info().numClients(), fed.info().totalTrain(), fed.info().totalTest(),
           cfg.getString(Keys.MODEL), model.layout().size());
       console.printf("fedspark: Spark %s, master %s, %d partitions; %s; output %s%n", spark.version(),
           spark.sparkContext().master(), fed.partitioner().numPartitions(), report.blas(), out.uri());
-      runRounds(jsc, fed, model, alg, report, rows, start);
+      runRounds(jsc, fed, model, alg, transport, report, rows, start);
       report.finish(RunStatus.COMPLETED, "", rows);
       return new SimulationResult(RunStatus.COMPLETED, "", List.copyOf(rows), report.summary(), out.uri());
     } catch (DivergenceException e) {
@@ -115,18 +121,17 @@ public final class Simulation {
   }
 
   private void runRounds(JavaSparkContext jsc, FederatedData fed, Model model, FederatedAlgorithm alg,
-      RunReport report, List<RoundMetrics> rows, long start) {
+      Transport transport, RunReport report, List<RoundMetrics> rows, long start) {
     long seed = cfg.getLong(Keys.SEED);
     int rounds = cfg.getInt(Keys.ROUNDS);
     int evalEvery = cfg.getInt(Keys.EVAL_EVERY);
-    VectorCodec codec = Float64Codec.INSTANCE;
     ServerStrategy server = alg.server();
     server.initialize(new ServerContext(model, fed.info(), InitialParams.of(model, seed), seed));
     ClientSampler sampler = new ClientSampler(fed.info().numClients(), cfg.getDouble(Keys.FRACTION), seed);
-    if (alg.client().stateful()) {
+    if (alg.client().stateful() || transport.errorFeedback()) {
       jsc.setCheckpointDir(checkpointDir());
     }
-    RoundEngine engine = new RoundEngine(jsc, fed.clients(), fed.partitioner(), alg.client(), model, seed, codec,
+    RoundEngine engine = new RoundEngine(jsc, fed.clients(), fed.partitioner(), alg.client(), model, seed, transport,
         cfg.getInt(Keys.CHECKPOINT_EVERY));
     long cumUp = 0;
     long cumDown = 0;
@@ -137,21 +142,23 @@ public final class Simulation {
         long t0 = System.nanoTime();
         int[] sampled = sampler.sample(t);
         RoundPlan plan = server.configureFit(t, sampled);
-        Map.Entry<RoundAggregate, RoundEngine.RoundTraffic> r = engine.fit(t, sampled, plan, server.aggregation());
-        server.aggregateFit(t, r.getKey());
+        RoundEngine.RoundResult r = engine.fit(t, sampled, plan, server.aggregation());
+        server.broadcastDelivered(t, r.delivered());
+        server.aggregateFit(t, r.aggregate());
         checkFinite(t, server);
-        RoundEngine.RoundTraffic traffic = r.getValue();
+        RoundEngine.RoundTraffic traffic = r.traffic();
         cumUp += traffic.uplinkBytes();
         cumDown += traffic.downlinkBytes();
         double roundSeconds = (System.nanoTime() - t0) / 1e9;
         if (t % evalEvery == 0 || t == rounds) {
           long e0 = System.nanoTime();
-          EvalSummary ev = EvalSummary.of(engine.evaluate(t, server.configureEvaluate(t), server.globalModel().orElse(null)));
+          RoundEngine.Evaluation evaluation = engine.evaluate(t, server.configureEvaluate(t), server.globalModel().orElse(null));
+          EvalSummary ev = EvalSummary.of(evaluation.clients());
           double evalSeconds = (System.nanoTime() - e0) / 1e9;
           RoundMetrics m = new RoundMetrics(t, ev.accMean(), ev.accWeighted(), ev.accStd(), ev.accWorst10(), ev.loss(),
               ev.globalAcc(), ev.globalLoss(), traffic.trainLoss(), traffic.participants(), traffic.uplinkBytes(),
               traffic.downlinkBytes(), cumUp, cumDown, roundSeconds, evalSeconds, (System.nanoTime() - loopStart) / 1e9,
-              algorithmColumns(server, traffic));
+              algorithmColumns(server, traffic, evaluation.downlinkBytes()));
           if (!Double.isNaN(traffic.valuesHeld())) {
             report.noteValuesPerClient(traffic.valuesHeld());
           }
@@ -173,9 +180,21 @@ public final class Simulation {
     }
   }
 
-  /** The server's declared metrics (empty cells for values it did not report), then the clients'. */
-  private static Map<String, Double> algorithmColumns(ServerStrategy server, RoundEngine.RoundTraffic traffic) {
+  /**
+   * The transport's columns, then the server's declared metrics (empty cells for values it did not
+   * report), then the clients'. Transport columns: {@code eval_downlink_bytes} (bytes of this
+   * evaluation's messages, the global model included; not in the cumulative columns),
+   * {@code compression_ratio} (float32 bytes of the uploaded values / uplink bytes),
+   * {@code update_distinct_values} and {@code update_runs} (mean over the round's uploads, as decoded,
+   * in wire order).
+   */
+  private static Map<String, Double> algorithmColumns(ServerStrategy server, RoundEngine.RoundTraffic traffic,
+      long evalDownlinkBytes) {
     Map<String, Double> extra = new LinkedHashMap<>();
+    extra.put("eval_downlink_bytes", (double) evalDownlinkBytes);
+    extra.put("compression_ratio", traffic.compressionRatio());
+    extra.put("update_distinct_values", traffic.uploadDistinct());
+    extra.put("update_runs", traffic.uploadRuns());
     Map<String, Double> reported = server.metrics();
     for (String name : server.serverMetrics()) {
       extra.put(name, reported.getOrDefault(name, Double.NaN));

@@ -18,6 +18,14 @@ public interface ServerStrategy {
   /** The messages for round {@code round} (from 1) to the sampled clients (sorted ids). */
   RoundPlan configureFit(int round, int[] sampledClients);
 
+  /**
+   * The round's broadcast as every client decoded it, before {@link #aggregateFit}. With a lossy
+   * downlink codec this differs from what {@link #configureFit} returned: clients started from it, so
+   * their updates are relative to it, and a server that adds updates to a model must add them to this
+   * one, not to its unquantized copy. Default: ignored (lossless transport changes nothing).
+   */
+  default void broadcastDelivered(int round, org.fedspark.codec.Message delivered) {}
+
   /** How the engine should combine uploads. */
   default AggregationSpec aggregation() {
     return AggregationSpec.weightedSums();

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 class WireFormatTest {
@@ -22,10 +25,28 @@ class WireFormatTest {
   }
 
   @Test
-  void sizeIsHeaderPlusEightBytesPerValue() {
+  void sizeIsHeaderPlusEightBytesPerValuePlusChecksum() {
     Message m = Message.builder().vector("delta", new double[1000]).scalar("weight", 1).build();
-    int expected = 1 + 2 + (1 + 6 + 8) + 2 + (1 + 5 + 4 + 8 * 1000);
+    int expected = 1 + 2 + (1 + 6 + 8) + 2 + (1 + 5 + 2 + 4 + 8 * 1000) + 4;
     assertEquals(expected, WireFormat.encode(m, Float64Codec.INSTANCE).length);
+  }
+
+  @Test
+  void layoutIsAsDocumented() {
+    byte[] b = WireFormat.encode(Message.builder().vector("v", new double[] {2.0}).build(), Float64Codec.INSTANCE);
+    ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(2, buf.get());
+    assertEquals(0, buf.getShort());
+    assertEquals(1, buf.getShort());
+    assertEquals(1, buf.get());
+    assertEquals('v', buf.get());
+    assertEquals(1, buf.get(), "codec id");
+    assertEquals(1, buf.get(), "codec version");
+    assertEquals(1, buf.getInt());
+    assertEquals(2.0, buf.getDouble());
+    CRC32C crc = new CRC32C();
+    crc.update(b, 0, b.length - 4);
+    assertEquals((int) crc.getValue(), buf.getInt());
   }
 
   @Test
@@ -35,12 +56,30 @@ class WireFormatTest {
   }
 
   @Test
-  void rejectsTrailingGarbageAndUnknownVersion() {
+  void rejectsTrailingGarbageUnknownVersionAndUnknownCodec() {
     byte[] b = WireFormat.encode(Message.builder().scalar("a", 1).build(), Float64Codec.INSTANCE);
     byte[] longer = java.util.Arrays.copyOf(b, b.length + 1);
-    assertThrows(IllegalArgumentException.class, () -> WireFormat.decode(longer, Float64Codec.INSTANCE));
-    b[0] = 9;
-    assertThrows(IllegalArgumentException.class, () -> WireFormat.decode(b, Float64Codec.INSTANCE));
+    assertThrows(CodecException.class, () -> WireFormat.decode(longer, Float64Codec.INSTANCE));
+    byte[] old = b.clone();
+    old[0] = 1;
+    CodecException e = assertThrows(CodecException.class, () -> WireFormat.decode(old, Float64Codec.INSTANCE));
+    assertTrue(e.getMessage().contains("format version 2"), e.getMessage());
+    CodecException unknown = assertThrows(CodecException.class, () -> Codecs.byId(200));
+    assertTrue(unknown.getMessage().contains("unknown codec id 200"), unknown.getMessage());
+  }
+
+  @Test
+  void coordinateOrderIsUndoneOnDecode() {
+    double[] v = {1, 2, 3, 4};
+    CoordinateOrder order = new CoordinateOrder("delta", new int[] {2, 0, 3, 1});
+    assertArrayEquals(new double[] {3, 1, 4, 2}, order.toWire(v), 0.0);
+    Message m = Message.builder().vector("delta", v).vector("other", v).build();
+    byte[] b = WireFormat.encode(m, Float64Codec.INSTANCE, CodecContext.none(CodecContext.Direction.UPLINK), order);
+    Message back = WireFormat.decode(b, Float64Codec.INSTANCE, order);
+    assertArrayEquals(v, back.vector("delta"), 0.0);
+    assertArrayEquals(v, back.vector("other"), 0.0);
+    assertArrayEquals(new double[] {3, 1, 4, 2}, WireFormat.decode(b).vector("delta"), 0.0, "the wire carries the order");
+    assertThrows(IllegalArgumentException.class, () -> new CoordinateOrder("x", new int[] {0, 0}));
   }
 
   @Test

@@ -83,17 +83,18 @@ class PerClientMessageTest extends LocalSparkTest {
         personal.put(c, Message.builder().vector("mine", new double[] {100 * c + round}).build());
       }
       RoundPlan plan = new RoundPlan(Message.builder().scalar("shared", 5).build(), personal);
-      Map.Entry<RoundAggregate, RoundEngine.RoundTraffic> r = engine.fit(round, sampled, plan, spec);
-      SortedMap<Integer, Message> got = r.getKey().collected();
+      RoundEngine.RoundResult r = engine.fit(round, sampled, plan, spec);
+      SortedMap<Integer, Message> got = r.aggregate().collected();
       assertEquals(Set.of(1, 4, 8), got.keySet());
       for (int c : sampled) {
         assertArrayEquals(new double[] {100 * c + round, round, 5}, got.get(c).vector("echo"));
       }
-      assertArrayEquals(new double[] {3}, r.getKey().weightedSums().get("sum"));
-      long perClientBytes = 1 + 2 + 2 + 1 + 4 + 4 + 8;
-      long sharedBytes = 1 + 2 + 1 + 6 + 8 + 2;
-      assertEquals(3 * sharedBytes + 3 * perClientBytes, r.getValue().downlinkBytes());
-      assertTrue(r.getValue().uplinkBytes() > 0);
+      assertArrayEquals(new double[] {3}, r.aggregate().weightedSums().get("sum"));
+      // version, #scalars, #vectors, name "mine", codec id and version, length, one double, checksum
+      long perClientBytes = 1 + 2 + 2 + (1 + 4 + 2 + 4 + 8) + 4;
+      long sharedBytes = 1 + 2 + (1 + 6 + 8) + 2 + 4;
+      assertEquals(3 * sharedBytes + 3 * perClientBytes, r.traffic().downlinkBytes());
+      assertTrue(r.traffic().uplinkBytes() > 0);
     }
     engine.close();
   }
@@ -139,7 +140,7 @@ class PerClientMessageTest extends LocalSparkTest {
       double[] w = {0, 0, 0, 0, c % 2 == 0 ? 1 : 0, c % 2 == 0 ? 0 : 1};
       personal.put(c, Message.builder().vector("mine", w).build());
     }
-    java.util.List<ClientEval> evals = engine.evaluate(1, new RoundPlan(Message.EMPTY, personal), null);
+    java.util.List<ClientEval> evals = engine.evaluate(1, new RoundPlan(Message.EMPTY, personal), null).clients();
     assertEquals(n, evals.size());
     for (ClientEval e : evals) {
       assertEquals(e.clientId() % 2 == 0 ? 0 : 1, e.personalCorrect(), "client " + e.clientId());
@@ -200,12 +201,12 @@ class PerClientMessageTest extends LocalSparkTest {
   @Test
   void clientMetricsAreCombinedOverTheReportingParticipantsAndANonFiniteStateIsDivergence() {
     RoundEngine engine = engineWithoutData(new ReportingClient(), 9, 4, 5);
-    Map.Entry<RoundAggregate, RoundEngine.RoundTraffic> r = engine.fit(1, new int[] {1, 4, 8}, RoundPlan.broadcast(Message.EMPTY),
+    RoundEngine.RoundResult r = engine.fit(1, new int[] {1, 4, 8}, RoundPlan.broadcast(Message.EMPTY),
         AggregationSpec.weightedSums());
     // id_mean: all three report, (1 + 4 + 8)/3; id_sum: client 8 does not report it, 1 + 4
-    assertEquals(13.0 / 3, r.getValue().clientMetrics().get("id_mean"), 1e-15);
-    assertEquals(5.0, r.getValue().clientMetrics().get("id_sum"), 0.0);
-    assertEquals(1.0, r.getValue().valuesHeld(), 0.0, "each participant holds one value of state and receives nothing");
+    assertEquals(13.0 / 3, r.traffic().clientMetrics().get("id_mean"), 1e-15);
+    assertEquals(5.0, r.traffic().clientMetrics().get("id_sum"), 0.0);
+    assertEquals(1.0, r.traffic().valuesHeld(), 0.0, "each participant holds one value of state and receives nothing");
     DivergenceException e = org.junit.jupiter.api.Assertions.assertThrows(DivergenceException.class,
         () -> engine.fit(2, new int[] {1, 4, 8}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums()));
     assertTrue(e.getMessage().contains("client 4") && e.getMessage().contains("'w'"), e.getMessage());
