@@ -92,7 +92,7 @@ public final class PersonalPartsScale {
       System.gc();
       ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
       long t0 = System.nanoTime();
-      List<ClientEval> evals = engine.evaluate(rep, new RoundPlan(Message.EMPTY, perClient), null).evals();
+      List<ClientEval> evals = engine.evaluate(rep, new RoundPlan(Message.EMPTY, perClient), null).clients();
       double seconds = (System.nanoTime() - t0) / 1e9;
       long peak = 0;
       for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
