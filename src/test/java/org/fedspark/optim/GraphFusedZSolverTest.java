@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -23,8 +24,9 @@ class GraphFusedZSolverTest {
 
   /**
    * Settings for "run to convergence": ADMM stops when both residuals are ≤ about 1e-12·√(size), and
-   * each PCG solve to 1e-13 relative, so the KKT residuals below (checked at 1e-6 and 1e-9) are
-   * limited by these, not by rounding (the data are O(1)).
+   * each PCG solve to 1e-13 relative. ρ = 2.5 rather than 1 so that a misplaced ρ cannot go unnoticed.
+   * The KKT residuals then come out ≈ 1e-11 (the stationarity residual is the dual residual plus the
+   * PCG error over η); they are checked at 1e-9 on O(1) data.
    */
   static final GraphFusedZSolver.Options TIGHT = GraphFusedZSolver.Options.defaults()
       .withRho(2.5).withTolerances(1e-12, 1e-12).withMaxIterations(200_000).withLinearTolerance(1e-13);
@@ -170,7 +172,7 @@ class GraphFusedZSolverTest {
     assertTrue(res.converged(), "not converged after " + res.iterations());
     // Both cases of the subdifferential occur: some edges fused (Ω_m inside the ball), some not.
     assertTrue(res.fusedCount() > 0 && res.fusedCount() < g.m(), "fused " + res.fusedCount() + " of " + g.m());
-    assertKkt(res.z(), s.multiplier(), grad, zt, eta, g, d2, lambda, p, 1e-6);
+    assertKkt(res.z(), s.multiplier(), grad, zt, eta, g, d2, lambda, p, 1e-9);
     // The reported penalty is λ Σ w‖U_m‖ at the split variable; U = ZQ at convergence.
     assertEquals(objective(res.z(), grad, zt, eta, g, d2, lambda, p) - objective(res.z(), grad, zt, eta, g, d2, 0, p),
         res.penalty(), 1e-9);
@@ -196,7 +198,7 @@ class GraphFusedZSolverTest {
     GraphFusedZSolver.Result res = s.solve(grad, zt, 0.5);
     assertTrue(res.converged());
     assertTrue(res.rho() < 100, "ρ not adapted: " + res.rho());
-    assertKkt(res.z(), s.multiplier(), grad, zt, 0.5, g, d2, 0.4, p, 1e-6);
+    assertKkt(res.z(), s.multiplier(), grad, zt, 0.5, g, d2, 0.4, p, 1e-9);
   }
 
   /**
@@ -208,8 +210,8 @@ class GraphFusedZSolverTest {
    * {@code P(Z_admm) − D(Ω_fista)} proves that both are optimal.
    */
   @ParameterizedTest
-  @ValueSource(doubles = {1, 2, Double.POSITIVE_INFINITY})
-  void optimalValueMatchesDualProjectedGradient(double p) {
+  @CsvSource({"1, 0.7", "2, 0.8", "Infinity, 1.2"}) // λ chosen so that some but not all edges fuse
+  void optimalValueMatchesDualProjectedGradient(double p, double lambda) {
     SplittableRandom rng = new SplittableRandom(4);
     int n = 4;
     int d2 = 2;
@@ -218,11 +220,13 @@ class GraphFusedZSolverTest {
     double[] zt = gaussian(rng, d2 * n);
     double[] grad = gaussian(rng, d2 * n);
     double eta = 0.7;
-    double lambda = 0.3;
     GraphFusedZSolver.Result res = solver(g, d2, lambda, p, TIGHT).solve(grad, zt, eta);
+    assertTrue(res.fusedCount() > 0 && res.fusedCount() < g.m(), "fused " + res.fusedCount() + " of " + g.m());
     double primal = objective(res.z(), grad, zt, eta, g, d2, lambda, p);
-    double dual = dualByFista(g, d2, grad, zt, eta, lambda, p, 200_000);
-    // FISTA's dual error after k steps is ≤ 2L‖Ω₀ − Ω*‖²/k², here ≈ 1e-10 (L ≤ 2η·max degree = 4.2).
+    double dual = dualByFista(g, d2, grad, zt, eta, lambda, p, 20_000);
+    // FISTA's dual error after k steps is ≤ 2L‖Ω₀ − Ω*‖²/k² (L ≤ 2η·max degree = 4.2), below 1e-7 here
+    // and in practice at rounding level (it converges linearly on this instance); the ADMM run stops at
+    // residuals ≈ 1e-12. Observed gaps are ≤ 1e-11 relative; 1e-9 leaves room for rounding only.
     assertTrue(dual <= primal + 1e-12, "weak duality violated: D = " + dual + ", P = " + primal);
     assertEquals(dual, primal, 1e-9 * Math.abs(primal), "P(Z_admm) = " + primal + ", D(Ω) = " + dual);
   }
