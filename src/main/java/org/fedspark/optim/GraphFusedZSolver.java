@@ -240,12 +240,26 @@ public final class GraphFusedZSolver {
   /** A solver with the same graph and settings and a copy of this one's warm-start state. */
   public GraphFusedZSolver copy() {
     GraphFusedZSolver c = new GraphFusedZSolver(n, from, to, weights, d2, lambda, p, options);
-    c.rho = rho;
-    System.arraycopy(z, 0, c.z, 0, z.length);
-    System.arraycopy(u, 0, c.u, 0, u.length);
-    System.arraycopy(y, 0, c.y, 0, y.length);
-    System.arraycopy(uq, 0, c.uq, 0, uq.length);
+    c.copyStateFrom(this);
     return c;
+  }
+
+  /**
+   * Overwrites this solver's warm-start state (Z, U, Y, ρ) with {@code other}'s, without allocating:
+   * e.g. to replay a round from the same starting point.
+   *
+   * @throws IllegalArgumentException if the two differ in N, M or d₂
+   */
+  public void copyStateFrom(GraphFusedZSolver other) {
+    if (other.n != n || other.m != m || other.d2 != d2) {
+      throw new IllegalArgumentException("state of N = " + other.n + ", M = " + other.m + ", d2 = " + other.d2
+          + " does not fit N = " + n + ", M = " + m + ", d2 = " + d2);
+    }
+    rho = other.rho;
+    System.arraycopy(other.z, 0, z, 0, z.length);
+    System.arraycopy(other.u, 0, u, 0, u.length);
+    System.arraycopy(other.y, 0, y, 0, y.length);
+    System.arraycopy(other.uq, 0, uq, 0, uq.length);
   }
 
   /** Forgets the warm start: Z = U = Ω = 0 and ρ back to its initial value. */
