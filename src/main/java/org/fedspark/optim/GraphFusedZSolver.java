@@ -163,6 +163,7 @@ public final class GraphFusedZSolver {
   private final double[] zNodes; // node-major copy of z
   private final double[] rhs; // row-major d₂ × N
   private Pcg pcg;
+  private double pcgC = Double.NaN; // the c = ηρ that pcg was built for
 
   /**
    * @param n number of clients N ≥ 1
@@ -383,8 +384,6 @@ public final class GraphFusedZSolver {
       pcgC = c;
     }
   }
-
-  private double pcgC = Double.NaN;
 
   /** zNodes ← Z in node-major order, so an edge reads z(i) and z(j) as contiguous slices. */
   private void toNodeMajor() {
