@@ -69,6 +69,11 @@ public final class CovarianceSketch implements Serializable {
     return dim;
   }
 
+  /** A copy of P (r×d row-major), or null when no projection is made (d ≤ r). */
+  double[] projectionMatrix() {
+    return projection == null ? null : projection.clone();
+  }
+
   /** Length of a summary: r(r+1)/2. */
   public int summaryLength() {
     return dim * (dim + 1) / 2;
