@@ -57,6 +57,35 @@ public final class Keys {
   public static final ConfigKey SYN_FEATURES = integer("data.synthetic.features", 60, 1, MAX, "Number of features.");
   public static final ConfigKey SYN_CLASSES = integer("data.synthetic.classes", 10, 2, MAX, "Number of classes.");
 
+  // clustered federation and rotated Fashion-MNIST
+  public static final ConfigKey CL_CLIENTS = integer("data.clustered.clients", 100, 1, MAX, "Clustered federation: number of clients.");
+  public static final ConfigKey CL_GROUPS = integer("data.clustered.groups", 4, 1, MAX, "Clustered federation: number of groups K; client n is in group n mod K.");
+  public static final ConfigKey CL_FEATURES = integer("data.clustered.features", 20, 1, MAX, "Clustered federation: number of features.");
+  public static final ConfigKey CL_CLASSES = integer("data.clustered.classes", 5, 2, MAX, "Clustered federation: number of classes.");
+  public static final ConfigKey CL_SAMPLES = integer("data.clustered.samples", 100, 2, MAX, "Clustered federation: samples per client (the median when samples-sigma > 0).");
+  public static final ConfigKey CL_SAMPLES_SIGMA = decimal("data.clustered.samples-sigma", 0.0, 0.0, INF, "Clustered federation: σ of log-normal client sizes round(samples·exp(σ·N(0,1))); 0 = every client has exactly 'samples'.");
+  public static final ConfigKey CL_MEAN_SHIFT = decimal("data.clustered.mean-shift", 1.0, 0.0, INF, "Clustered federation: std of each coordinate of a group's feature mean μ_g (x ~ N(μ_g, I)); 0 = x ~ N(0, I) in every group.");
+  public static final ConfigKey CL_GROUP_SCALE = decimal("data.clustered.group-scale", 1.0, 0.0, INF, "Clustered federation: std of the group-level part of the labeling model (the shared part has std 1).");
+  public static final ConfigKey CL_CLIENT_NOISE = decimal("data.clustered.client-noise", 0.1, 0.0, INF, "Clustered federation: std of each client's own noise on its labeling model.");
+  public static final ConfigKey CL_SAMPLE_LABELS = bool("data.clustered.sample-labels", false, "Clustered federation: draw labels from the softmax instead of taking its argmax.");
+  public static final ConfigKey ROT_GROUPS = integer("data.rotated.groups", 4, 1, MAX, "rotated-fashion-mnist: number of groups K; client c sees its images rotated by (c mod K)·360/K degrees.");
+
+  // similarity network
+  public static final ConfigKey GRAPH_SPACE = choice("graph.space", "data", List.of("data", "feature", "model"), "Client summaries the similarity network compares: data (kernel mean embedding, MMD), feature (sketched covariance, Frobenius), model (parameters after a warm-up).");
+  public static final ConfigKey GRAPH_K = integer("graph.k", 10, 1, MAX, "Neighbours per client in the kNN similarity network.");
+  public static final ConfigKey GRAPH_MODE = choice("graph.mode", "union", List.of("union", "mutual"), "Symmetric kNN (edge if either is among the other's k nearest) or mutual kNN (both).");
+  public static final ConfigKey GRAPH_WEIGHTS = choice("graph.weights", "gaussian", List.of("gaussian", "unit"), "Edge weights: exp(−d²/σ²) with σ² the median kNN distance², or 1.");
+  public static final ConfigKey GRAPH_METHOD = choice("graph.method", "auto", List.of("auto", "exact", "approximate"), "kNN search: exact (blocked brute force), approximate (random-projection forest + neighbour refinement), or auto (exact up to graph.exact-max-clients).");
+  public static final ConfigKey GRAPH_EXACT_MAX = integer("graph.exact-max-clients", 5000, 1, MAX, "auto: largest number of clients searched exactly.");
+  public static final ConfigKey GRAPH_TREES = integer("graph.trees", 8, 1, MAX, "Approximate kNN: random-projection trees.");
+  public static final ConfigKey GRAPH_LEAF = integer("graph.leaf-size", 32, 2, MAX, "Approximate kNN: largest leaf of a random-projection tree.");
+  public static final ConfigKey GRAPH_REFINE = integer("graph.refine-iterations", 2, 0, MAX, "Approximate kNN: rounds of neighbour-of-neighbour refinement.");
+  public static final ConfigKey GRAPH_RECALL_SAMPLE = integer("graph.recall-sample", 200, 0, MAX, "Approximate kNN: clients whose exact neighbours are computed to report recall (0 = none).");
+  public static final ConfigKey GRAPH_RFF = integer("graph.rff-features", 256, 1, MAX, "Data space: random Fourier features D of the kernel mean embedding.");
+  public static final ConfigKey GRAPH_BANDWIDTH = decimal("graph.bandwidth", 0.0, 0.0, INF, "Data space: RBF bandwidth σ of k(x, y) = exp(−‖x − y‖²/(2σ²)); 0 = median heuristic.");
+  public static final ConfigKey GRAPH_LABEL_WEIGHT = decimal("graph.label-weight", 0.0, 0.0, INF, "Data space: weight λ of the class histogram appended to the embedding (λ² ‖h − h'‖² adds to the MMD²); 0 = features only.");
+  public static final ConfigKey GRAPH_SKETCH_DIM = integer("graph.sketch-dim", 32, 1, MAX, "Feature space: dimension r of the seeded random projection whose covariance is compared (features ≤ r are used as they are).");
+
   // partition
   public static final ConfigKey SCHEME = choice("partition.scheme", "dirichlet", List.of("iid", "dirichlet", "shards", "quantity-skew"), "How to split data that has no client column into clients.");
   public static final ConfigKey CLIENTS = integer("partition.clients", 100, 1, MAX, "Number of clients to split into.");
@@ -128,6 +157,10 @@ public final class Keys {
       SOURCE, PATH, LABEL_COLUMN, FEATURES_COLUMN, CLIENT_COLUMN, CSV_HEADER, NUM_FEATURES, NUM_CLASSES,
       TEST_FRACTION, BAD_ROWS, EMPTY_CLIENTS,
       SYN_ALPHA, SYN_BETA, SYN_IID, SYN_CLIENTS, SYN_FEATURES, SYN_CLASSES,
+      CL_CLIENTS, CL_GROUPS, CL_FEATURES, CL_CLASSES, CL_SAMPLES, CL_SAMPLES_SIGMA, CL_MEAN_SHIFT, CL_GROUP_SCALE,
+      CL_CLIENT_NOISE, CL_SAMPLE_LABELS, ROT_GROUPS,
+      GRAPH_SPACE, GRAPH_K, GRAPH_MODE, GRAPH_WEIGHTS, GRAPH_METHOD, GRAPH_EXACT_MAX, GRAPH_TREES, GRAPH_LEAF,
+      GRAPH_REFINE, GRAPH_RECALL_SAMPLE, GRAPH_RFF, GRAPH_BANDWIDTH, GRAPH_LABEL_WEIGHT, GRAPH_SKETCH_DIM,
       SCHEME, CLIENTS, DIRICHLET_ALPHA, SHARDS, QUANTITY_SIGMA,
       MODEL, HIDDEN, WEIGHT_DECAY, BLOCKS,
       ALGORITHM, FRACTION, EPOCHS, BATCH, LR, LR_SCHEDULE, LR_DECAY, LR_MIN, LR_WARMUP, MOMENTUM,

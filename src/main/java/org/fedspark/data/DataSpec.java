@@ -21,6 +21,10 @@ import java.io.Serializable;
  * @param synthetic parameters of the FedProx synthetic generator
  * @param partition how to split into clients when the data has no client column
  * @param seed seed of every random choice made while loading (generation, partitioning, splits)
+ * @param clustered parameters of the clustered-federation generator (source {@code clustered}); may be
+ *     null for other sources
+ * @param rotatedGroups number K of rotation groups of {@code rotated-fashion-mnist} (client c sees its
+ *     images rotated by (c mod K)·360/K degrees); ignored by other sources
  */
 public record DataSpec(
     Source source,
@@ -36,12 +40,34 @@ public record DataSpec(
     boolean csvHeader,
     SyntheticSpec synthetic,
     PartitionSpec partition,
-    long seed)
+    long seed,
+    ClusteredSpec clustered,
+    int rotatedGroups)
     implements Serializable {
+
+  /** A spec for the sources that existed before {@code clustered} and {@code rotated-fashion-mnist}. */
+  public DataSpec(Source source, String path, String labelColumn, String featuresColumn, String clientColumn,
+      int numFeatures, int numClasses, double testFraction, Policy badRows, Policy emptyClients, boolean csvHeader,
+      SyntheticSpec synthetic, PartitionSpec partition, long seed) {
+    this(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses, testFraction, badRows,
+        emptyClients, csvHeader, synthetic, partition, seed, null, 0);
+  }
+
+  /** This spec with the clustered generator's parameters replaced. */
+  public DataSpec withClustered(ClusteredSpec c) {
+    return new DataSpec(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses,
+        testFraction, badRows, emptyClients, csvHeader, synthetic, partition, seed, c, rotatedGroups);
+  }
+
+  /** This spec with the number of rotation groups replaced. */
+  public DataSpec withRotatedGroups(int groups) {
+    return new DataSpec(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses,
+        testFraction, badRows, emptyClients, csvHeader, synthetic, partition, seed, clustered, groups);
+  }
 
   /** Data sources fedspark reads. */
   public enum Source {
-    SYNTHETIC, FASHION_MNIST, LIBSVM, CSV, PARQUET
+    SYNTHETIC, FASHION_MNIST, LIBSVM, CSV, PARQUET, CLUSTERED, ROTATED_FASHION_MNIST
   }
 
   /** What to do with input that cannot be used as is. */
@@ -64,6 +90,25 @@ public record DataSpec(
    */
   public record SyntheticSpec(double alpha, double beta, boolean iid, int clients, int features, int classes)
       implements Serializable {}
+
+  /**
+   * A clustered federation ({@link ClusteredGenerator}): K groups of clients; client n belongs to group
+   * {@code n mod K}; its labeling model is {@code W_n = W_shared + W_group(g) + noise}.
+   *
+   * @param clients number of clients N
+   * @param groups number of groups K
+   * @param features dimension d
+   * @param classes classes C
+   * @param samples samples per client (the median when {@code samplesSigma > 0})
+   * @param samplesSigma σ of the log-normal client sizes {@code round(samples·exp(σ·N(0,1)))}; 0 = fixed
+   * @param meanShift standard deviation s of each coordinate of a group's feature mean μ_g ~ N(0, s²·I);
+   *     0 = every group draws x ~ N(0, I)
+   * @param groupScale standard deviation of the entries of the group-level part W_group, b_group
+   * @param clientNoise standard deviation of the per-client noise on W_n, b_n
+   * @param sampleLabels draw y from softmax(W_nᵀx + b_n) instead of taking its argmax
+   */
+  public record ClusteredSpec(int clients, int groups, int features, int classes, int samples, double samplesSigma,
+      double meanShift, double groupScale, double clientNoise, boolean sampleLabels) implements Serializable {}
 
   /**
    * How to split data without a natural client column.

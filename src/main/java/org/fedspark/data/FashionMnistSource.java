@@ -43,7 +43,22 @@ final class FashionMnistSource {
     }
   }
 
+  /** A change made to each client's examples before its train/test split (e.g. a rotation). */
+  @FunctionalInterface
+  interface ClientTransform extends Serializable {
+    LocalDataset apply(int clientId, LocalDataset all);
+  }
+
   static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions) {
+    return load(spark, spec, numPartitions, null, "fashion-mnist");
+  }
+
+  /**
+   * @param transform applied to each client's examples inside its partition, or null for none
+   * @param name prefix of the dataset's name
+   */
+  static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions, ClientTransform transform,
+      String name) {
     LabelPartitioner partitioner = Partitioning.partitioner(spec);
     String dir = spec.path() == null || spec.path().isBlank() ? DEFAULT_DIR : spec.path();
     Path root = new Path(dir);
@@ -104,11 +119,12 @@ final class FashionMnistSource {
       int first = ids.get(0);
       int[][] rows = rowsOf(t.clientOf, first, ids.get(ids.size() - 1));
       for (int c : ids) {
-        out.add(TrainTestSplit.split(c, toDataset(t, rows[c - first]), testFraction, seed));
+        LocalDataset all = toDataset(t, rows[c - first]);
+        out.add(TrainTestSplit.split(c, transform == null ? all : transform.apply(c, all), testFraction, seed));
       }
       return out.iterator();
     }, true);
-    return Federations.finish(clients, layout, "fashion-mnist / " + partitioner.describe(), width, NUM_CLASSES);
+    return Federations.finish(clients, layout, name + " / " + partitioner.describe(), width, NUM_CLASSES);
   }
 
   private static Path find(FileSystem fs, Path root, String name) {

@@ -31,7 +31,19 @@ public final class Seeds {
     /** The partitioner (one stream for the whole dataset). */
     PARTITION(0x3c6ef372fe94f82bL),
     /** A client's train/test split. */
-    SPLIT(0x510e527fade682d1L);
+    SPLIT(0x510e527fade682d1L),
+    /** Clustered federation: the part (W_shared, b_shared) of the labeling model common to all clients. */
+    CLUSTERED_SHARED(0x9b05688c2b3e6c1fL),
+    /** Clustered federation: a group's part (W_group, b_group) of the labeling model. */
+    CLUSTERED_GROUP(0x1f83d9abfb41bd6bL),
+    /** Clustered federation: a group's feature mean μ_g. */
+    CLUSTERED_GROUP_MEAN(0x5be0cd19137e2179L),
+    /** Clustered federation: a client's noise on its labeling model. */
+    CLUSTERED_CLIENT(0xcbbb9d5dc1059ed8L),
+    /** Clustered federation: a client's number of samples. */
+    CLUSTERED_SIZE(0x629a292a367cd507L),
+    /** Clustered federation: a client's samples x and labels y. */
+    CLUSTERED_SAMPLES(0x9159015a3070dd17L);
 
     private final long salt;
 
