@@ -21,6 +21,10 @@ import java.io.Serializable;
  * @param synthetic parameters of the FedProx synthetic generator
  * @param partition how to split into clients when the data has no client column
  * @param seed seed of every random choice made while loading (generation, partitioning, splits)
+ * @param ownSplit the dataset's own train/test split (csv, parquet): a column saying each row's split;
+ *     null when fedspark draws the split itself
+ * @param leafTest LEAF test files or directories (comma-separated); empty when the LEAF data has no
+ *     test files and fedspark draws each user's split with {@code testFraction}
  */
 public record DataSpec(
     Source source,
@@ -36,12 +40,38 @@ public record DataSpec(
     boolean csvHeader,
     SyntheticSpec synthetic,
     PartitionSpec partition,
-    long seed)
+    long seed,
+    OwnSplit ownSplit,
+    String leafTest)
     implements Serializable {
+
+  /** A spec without the dataset's own split and without LEAF test files. */
+  public DataSpec(Source source, String path, String labelColumn, String featuresColumn, String clientColumn,
+      int numFeatures, int numClasses, double testFraction, Policy badRows, Policy emptyClients, boolean csvHeader,
+      SyntheticSpec synthetic, PartitionSpec partition, long seed) {
+    this(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses, testFraction, badRows,
+        emptyClients, csvHeader, synthetic, partition, seed, null, "");
+  }
+
+  /**
+   * The dataset's own train/test split: column {@code column} holds {@code trainValue} or
+   * {@code testValue} on every row (compared as strings, after trimming). Users who publish a
+   * benchmark with its split want results on exactly that split, not on one fedspark draws.
+   */
+  public record OwnSplit(String column, String trainValue, String testValue) implements Serializable {
+    /** 0 for a training row, 1 for a test row, −1 for any other value (a bad row). */
+    public int codeOf(String value) {
+      if (value == null) {
+        return -1;
+      }
+      String v = value.trim();
+      return v.equals(trainValue) ? 0 : v.equals(testValue) ? 1 : -1;
+    }
+  }
 
   /** Data sources fedspark reads. */
   public enum Source {
-    SYNTHETIC, FASHION_MNIST, LIBSVM, CSV, PARQUET
+    SYNTHETIC, FASHION_MNIST, LIBSVM, CSV, PARQUET, LEAF
   }
 
   /** What to do with input that cannot be used as is. */

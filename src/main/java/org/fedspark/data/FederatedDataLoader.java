@@ -30,13 +30,14 @@ public final class FederatedDataLoader {
     }
     if (spec.source() == null) {
       throw new DataException("no data source given: set data.source to one of synthetic, fashion-mnist,"
-          + " libsvm, csv, parquet");
+          + " libsvm, csv, parquet, leaf");
     }
     TrainTestSplit.checkFraction(spec.testFraction());
     return switch (spec.source()) {
       case SYNTHETIC -> SyntheticSource.load(spark, spec, numPartitions);
       case FASHION_MNIST -> FashionMnistSource.load(spark, spec, numPartitions);
       case LIBSVM, CSV, PARQUET -> TabularSource.load(spark, spec, numPartitions);
+      case LEAF -> LeafSource.load(spark, spec, numPartitions);
     };
   }
 }
