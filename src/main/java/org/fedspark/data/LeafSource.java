@@ -62,7 +62,7 @@ final class LeafSource {
       List<LeafFile.Summary> summaries;
       try {
         summaries = new ArrayList<>(users.map(LeafFile.User::summary).collect());
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark rethrows a task's exception wrapped in its checked SparkException
         throw unwrap(e);
       }
       return assemble(jsc, spec, numPartitions, users, summaries, hasTest);
@@ -217,7 +217,7 @@ final class LeafSource {
     FederatedData fd;
     try {
       fd = Federations.finish(clients, layout, name, width, numClasses, names);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw unwrap(e);
     }
     if (hasTest) {
@@ -232,7 +232,7 @@ final class LeafSource {
   }
 
   /** The DataException a Spark task threw, out of Spark's wrapping, so the user sees its message. */
-  static RuntimeException unwrap(RuntimeException e) {
+  static RuntimeException unwrap(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof DataException de) {
         return new DataException(de.getMessage(), e);
@@ -247,6 +247,6 @@ final class LeafSource {
       String rest = msg.substring(at + "org.fedspark.data.DataException: ".length());
       return new DataException(rest.lines().findFirst().orElse(rest), e);
     }
-    return e;
+    return e instanceof RuntimeException r ? r : new DataException("Spark could not read the LEAF files: " + e, e);
   }
 }
