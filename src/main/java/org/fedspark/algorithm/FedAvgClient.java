@@ -61,7 +61,8 @@ public final class FedAvgClient implements ClientStrategy {
     if (mu > 0) {
       problem.proximal(split.shared(), mu, theta.clone());
     }
-    TrainStats stats = LocalSolver.train(problem, theta, ctx.train(), training.options(ctx.round()), ctx.rng("sgd"));
+    TrainStats stats = LocalSolver.train(problem, theta, ctx.train(), ctx.budgeted(training.options(ctx.round())),
+        ctx.rng("sgd"));
     double[] delta = split.shared().gather(theta);
     for (int i = 0; i < delta.length; i++) {
       delta[i] -= received[i];

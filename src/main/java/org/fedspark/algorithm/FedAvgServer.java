@@ -24,13 +24,23 @@ public final class FedAvgServer implements ServerStrategy {
 
   private final ParamSplit split;
   private final Schedule lr;
+  /**
+   * Discard the updates of stragglers (clients that did partial work), as FedAvg does in FedProx's
+   * systems-heterogeneity experiments (Li et al., MLSys 2020, section 5); FedProx keeps them.
+   */
+  private final boolean dropStragglers;
   /** The full stored parameter vector; only its shared blocks ever change. */
   private double[] global;
   private double lastLr = Double.NaN;
 
   public FedAvgServer(ParamSplit split, Schedule lr) {
+    this(split, lr, false);
+  }
+
+  public FedAvgServer(ParamSplit split, Schedule lr, boolean dropStragglers) {
     this.split = split;
     this.lr = lr;
+    this.dropStragglers = dropStragglers;
   }
 
   @Override
@@ -44,7 +54,8 @@ public final class FedAvgServer implements ServerStrategy {
   }
 
   @Override
-  public void aggregateFit(int round, RoundAggregate aggregate) {
+  public void aggregateFit(int round, RoundAggregate all) {
+    RoundAggregate aggregate = dropStragglers ? all.withoutStragglers() : all;
     if (aggregate.numUpdates() == 0 || !(aggregate.totalWeight() > 0)) {
       return;
     }

@@ -26,8 +26,16 @@ import org.fedspark.model.Model;
 final class ClientRuntime implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** What every sampled client receives in a round. */
-  record RoundBroadcast(int round, byte[] message, int[] sampled) implements Serializable {
+  /**
+   * What every sampled client receives in a round, and the engine's straggler draw: a straggler gets
+   * its epoch budget through its {@link ClientContext} ({@code partial}), or does not run ({@code drop}).
+   */
+  record RoundBroadcast(int round, byte[] message, int[] sampled, Stragglers.Draw stragglers, boolean dropStragglers)
+      implements Serializable {
+    RoundBroadcast(int round, byte[] message, int[] sampled) {
+      this(round, message, sampled, Stragglers.Draw.NONE, false);
+    }
+
     boolean isSampled(int clientId) {
       return Arrays.binarySearch(sampled, clientId) >= 0;
     }
@@ -66,7 +74,8 @@ final class ClientRuntime implements Serializable {
     while (data.hasNext()) {
       ClientData c = data.next();
       ClientSlot slot = next(slots, c);
-      if (!b.isSampled(c.clientId())) {
+      boolean dropped = b.dropStragglers() && b.stragglers().isStraggler(c.clientId());
+      if (!b.isSampled(c.clientId()) || dropped) {
         if (client.stateful()) {
           out.add(ClientRoundResult.idle(c.clientId(), slot.state()));
         }
@@ -76,7 +85,8 @@ final class ClientRuntime implements Serializable {
         shared = WireFormat.decode(b.message(), codec);
       }
       Message in = slot.inbox() == null ? shared : merge(shared, WireFormat.decode(slot.inbox(), codec));
-      ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed);
+      ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed,
+          b.stragglers().budgetOf(c.clientId()));
       FitResult r = client.fit(ctx, slot.state(), in);
       byte[] up = WireFormat.encode(r.update(), codec);
       double lossSum = r.stats().examples() > 0 ? r.stats().meanLoss() * r.stats().examples() : 0;

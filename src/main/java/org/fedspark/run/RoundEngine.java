@@ -53,6 +53,7 @@ final class RoundEngine {
   private final int checkpointEvery;
   private final List<ClientMetric> metrics;
 
+  private Stragglers stragglers = Stragglers.NONE;
   private JavaRDD<ClientSlot> states;
   private String lastCheckpoint;
   /** Broadcasts that the current state's lineage refers to (since its last checkpoint). */
@@ -82,6 +83,11 @@ final class RoundEngine {
     this.states = data.mapPartitions(rt::initialStates, true).persist(StorageLevel.MEMORY_AND_DISK());
   }
 
+  /** Simulates stragglers from now on (systems heterogeneity); {@link Stragglers#NONE} by default. */
+  void stragglers(Stragglers s) {
+    this.stragglers = s;
+  }
+
   /**
    * Runs round {@code round} for the sampled clients; returns the combined uploads (handed to the
    * server by the caller) and the round's traffic.
@@ -96,7 +102,9 @@ final class RoundEngine {
     List<Broadcast<?>> created = new ArrayList<>();
     byte[] shared = WireFormat.encode(plan.broadcast(), codec);
     long downlink = (long) shared.length * sampled.length;
-    Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(new ClientRuntime.RoundBroadcast(round, shared, sampled));
+    Stragglers.Draw draw = stragglers.draw(round, sampled);
+    Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(new ClientRuntime.RoundBroadcast(round, shared, sampled,
+        draw, stragglers.drop()));
     created.add(bc);
     Map<Integer, byte[]> encoded = encode(plan.perClient());
     for (byte[] b : encoded.values()) {
@@ -109,7 +117,8 @@ final class RoundEngine {
       results.persist(StorageLevel.MEMORY_AND_DISK());
     }
     VectorCodec c = codec;
-    RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec, metrics.size()), (a, r) -> a.add(r, c),
+    int[] partial = stragglers.drop() ? new int[0] : draw.ids();
+    RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec, metrics.size(), partial), (a, r) -> a.add(r, c),
         RoundAccumulator::merge, TREE_DEPTH);
     try {
       if (!acc.updates.isFinite()) {
@@ -162,7 +171,15 @@ final class RoundEngine {
     double held = acc.participants == 0 ? Double.NaN : (double) acc.valuesHeld / acc.participants;
     RoundTraffic traffic = new RoundTraffic(acc.uplinkBytes, downlink, acc.participants, acc.trainLoss(), held,
         clientMetrics);
-    return Map.entry(acc.updates.result(), traffic);
+    RoundAggregate aggregate = acc.updates.result();
+    if (draw.ids().length > 0) {
+      java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+      Arrays.stream(draw.ids()).forEach(ids::add);
+      aggregate = stragglers.drop()
+          ? aggregate.withStragglers(new java.util.TreeSet<>(), ids, null)
+          : aggregate.withStragglers(ids, new java.util.TreeSet<>(), acc.onTime.result());
+    }
+    return Map.entry(aggregate, traffic);
   }
 
   /** Evaluates every client: its personalized model and the global model (if given) on its test split. */
