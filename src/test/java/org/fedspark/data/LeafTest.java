@@ -67,6 +67,19 @@ class LeafTest extends LocalSparkTest {
   }
 
   @Test
+  void theShippedSampleLoadsWithItsConfig() {
+    DataSpec spec = DataSpecs.from(org.fedspark.run.FedSpark.loadConfig("conf/leaf-sample.conf", List.of()));
+    FederatedData fd = FederatedDataLoader.load(spark, spec, 2);
+    assertEquals(6, fd.info().numClients());
+    assertEquals(5, fd.info().numFeatures());
+    assertEquals(3, fd.info().numClasses());
+    assertEquals(1896, fd.info().totalTrain());
+    assertEquals(210, fd.info().totalTest());
+    assertEquals("f_00000", fd.info().clientNames()[0]);
+    Specs.release(fd);
+  }
+
+  @Test
   void exportThenReadBackGivesTheSameFederation() {
     Specs syn = Specs.of(DataSpec.Source.SYNTHETIC, "");
     syn.synthetic = new DataSpec.SyntheticSpec(1, 1, false, 6, 5, 4);
