@@ -30,7 +30,9 @@ public final class Algorithms {
     }
     FedAvgServer averaging = new FedAvgServer(split, serverLr, optimizer);
     return switch (name) {
-      case FEDAVG -> new FederatedAlgorithm(label, averaging, new FedAvgClient(split, training, 0.0, 0));
+      // FedAvg discards stragglers' partial work, as in FedProx's experiments; the others keep it.
+      case FEDAVG -> new FederatedAlgorithm(label, new FedAvgServer(split, serverLr, optimizer, true),
+          new FedAvgClient(split, training, 0.0, 0));
       case FEDPROX -> new FederatedAlgorithm(label, averaging, new FedAvgClient(split, training, cfg.getDouble(Keys.MU), 0));
       case FEDAVG_FT -> new FederatedAlgorithm(label, averaging,
           new FedAvgClient(split, training, 0.0, cfg.getInt(Keys.FT_EPOCHS)));

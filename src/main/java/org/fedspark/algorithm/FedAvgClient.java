@@ -61,7 +61,8 @@ public final class FedAvgClient implements ClientStrategy {
     if (mu > 0) {
       problem.proximal(split.shared(), mu, theta.clone());
     }
-    TrainStats stats = LocalSolver.train(problem, theta, ctx.train(), training.options(ctx.round()), ctx.rng("sgd"));
+    TrainStats stats = LocalSolver.train(problem, theta, ctx.train(), ctx.budgeted(training.options(ctx.round())),
+        ctx.rng("sgd"));
     Message up = FedAvgServer.upload(split.sharedDelta(theta, received), ctx.train().size());
     return new FitResult(split.keep(theta, state), up, stats);
   }

@@ -26,6 +26,11 @@ public final class FedAvgServer implements ServerStrategy {
   private final ParamSplit split;
   private final Schedule lr;
   private final ServerOptimizer optimizer;
+  /**
+   * Discard the updates of stragglers (clients that did partial work), as FedAvg does in FedProx's
+   * systems-heterogeneity experiments (Li et al., MLSys 2020, section 5); FedProx keeps them.
+   */
+  private final boolean dropStragglers;
   /** The full stored parameter vector; only its shared blocks ever change. */
   private double[] global;
   private double lastLr = Double.NaN;
@@ -33,13 +38,18 @@ public final class FedAvgServer implements ServerStrategy {
   private double[] delivered;
 
   public FedAvgServer(ParamSplit split, Schedule lr) {
-    this(split, lr, ServerOptimizer.sgd());
+    this(split, lr, ServerOptimizer.sgd(), false);
   }
 
   public FedAvgServer(ParamSplit split, Schedule lr, ServerOptimizer optimizer) {
+    this(split, lr, optimizer, false);
+  }
+
+  public FedAvgServer(ParamSplit split, Schedule lr, ServerOptimizer optimizer, boolean dropStragglers) {
     this.split = split;
     this.lr = lr;
     this.optimizer = optimizer;
+    this.dropStragglers = dropStragglers;
   }
 
   /**
@@ -71,7 +81,8 @@ public final class FedAvgServer implements ServerStrategy {
   }
 
   @Override
-  public void aggregateFit(int round, RoundAggregate aggregate) {
+  public void aggregateFit(int round, RoundAggregate all) {
+    RoundAggregate aggregate = dropStragglers ? all.withoutStragglers() : all;
     double[] reference = delivered;
     delivered = null;
     if (aggregate.numUpdates() == 0 || !(aggregate.totalWeight() > 0)) {

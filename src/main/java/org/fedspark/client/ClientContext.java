@@ -16,8 +16,18 @@ public final class ClientContext {
   private final LocalDataset train;
   private final Model model;
   private final long seed;
+  private final int epochBudget;
 
   public ClientContext(int clientId, int round, LocalDataset train, Model model, long seed) {
+    this(clientId, round, train, model, seed, 0);
+  }
+
+  /**
+   * @param epochBudget the local epochs this client can afford this round when it straggles
+   *     ({@code stragglers.mode = partial}), or 0 for no limit
+   */
+  public ClientContext(int clientId, int round, LocalDataset train, Model model, long seed, int epochBudget) {
+    this.epochBudget = epochBudget;
     this.clientId = clientId;
     this.round = round;
     this.train = train;
@@ -40,6 +50,19 @@ public final class ClientContext {
 
   public Model model() {
     return model;
+  }
+
+  /**
+   * The local epochs this client can afford this round, or 0 for no limit: a straggler of a system
+   * with heterogeneous devices does less local work (Li et al., MLSys 2020, section 5).
+   */
+  public int epochBudget() {
+    return epochBudget;
+  }
+
+  /** {@code o} with its epochs capped by {@link #epochBudget()}. */
+  public SgdOptions budgeted(SgdOptions o) {
+    return epochBudget > 0 && epochBudget < o.epochs() ? o.withEpochs(epochBudget) : o;
   }
 
   /** The run's seed, from which the common initial parameters derive. */

@@ -48,6 +48,10 @@ public final class Keys {
   public static final ConfigKey TEST_FRACTION = decimal("data.test-fraction", 0.2, 0.0, 0.9, "Fraction of each client's examples held out as its own test split.");
   public static final ConfigKey BAD_ROWS = choice("data.bad-rows", "error", List.of("error", "drop"), "Rows with an out-of-range label or NaN/infinite features: stop with an error, or drop them with a warning.");
   public static final ConfigKey EMPTY_CLIENTS = choice("data.empty-clients", "error", List.of("error", "drop"), "Clients left without training examples: stop with an error, or drop them with a warning.");
+  public static final ConfigKey SPLIT_COLUMN = string("data.split-column", "", "csv/parquet: column saying each row's split (data.split-train / data.split-test); rows are then used as given and data.test-fraction does not apply. Empty = fedspark splits each client.");
+  public static final ConfigKey SPLIT_TRAIN = string("data.split-train", "train", "Value of data.split-column that marks a training row.");
+  public static final ConfigKey SPLIT_TEST = string("data.split-test", "test", "Value of data.split-column that marks a test row.");
+  public static final ConfigKey LEAF_TEST = string("data.leaf-test", "", "leaf: test JSON files or directories (comma-separated); data.path holds the training files. Empty = fedspark splits each user (data.test-fraction).");
 
   // synthetic
   public static final ConfigKey SYN_ALPHA = decimal("data.synthetic.alpha", 1.0, 0.0, INF, "Synthetic(α, β): variance of each device's model mean (model heterogeneity).");
@@ -150,12 +154,16 @@ public final class Keys {
   public static final ConfigKey LAMBDA_ADMM_KAPPA = decimal("lambda-update.admm-kappa", 1.0, 1e-12, INF, "ADMM solver: penalty κ = ρλ.");
   public static final ConfigKey LAMBDA_ORDER = choice("lambda-update.order", "natural", List.of("natural", "seeded", "by-model"), "Coordinate order of the Λ update and of the uploaded delta: natural, a permutation from the run seed, or sorted by the current shared model (both sides know each; none is sent).");
 
+  // stragglers (systems heterogeneity, Li et al., MLSys 2020, section 5)
+  public static final ConfigKey STRAGGLERS_FRACTION = decimal("stragglers.fraction", 0.0, 0.0, 1.0, "Share of each round's sampled clients that straggle (drawn per round from the run seed); 0 = none.");
+  public static final ConfigKey STRAGGLERS_MODE = choice("stragglers.mode", "partial", List.of("partial", "drop"), "partial: a straggler runs a uniformly random number of local epochs in [1, train.local-epochs); FedAvg's server discards such updates, FedProx uses them. drop: stragglers send nothing.");
+
   /** All keys, in documentation order. */
   public static final List<ConfigKey> ALL = List.of(
       RUN_NAME, SEED, ROUNDS, EVAL_EVERY, CHECKPOINT_EVERY, OUT, OVERWRITE, PROGRESS,
       MASTER, UI, PARTITIONS, CHECKPOINT_DIR,
       SOURCE, PATH, LABEL_COLUMN, FEATURES_COLUMN, CLIENT_COLUMN, CSV_HEADER, NUM_FEATURES, NUM_CLASSES,
-      TEST_FRACTION, BAD_ROWS, EMPTY_CLIENTS,
+      TEST_FRACTION, BAD_ROWS, EMPTY_CLIENTS, SPLIT_COLUMN, SPLIT_TRAIN, SPLIT_TEST, LEAF_TEST,
       SYN_ALPHA, SYN_BETA, SYN_IID, SYN_CLIENTS, SYN_FEATURES, SYN_CLASSES,
       CL_CLIENTS, CL_GROUPS, CL_FEATURES, CL_CLASSES, CL_SAMPLES, CL_SAMPLES_SIGMA, CL_MEAN_SHIFT, CL_GROUP_SCALE,
       CL_CLIENT_NOISE, CL_SAMPLE_LABELS, ROT_GROUPS,
@@ -171,7 +179,7 @@ public final class Keys {
       PFEDME_LAMBDA, PFEDME_PERSONAL_LR, PFEDME_INNER_STEPS, PFEDME_BETA,
       CODEC_UPLINK, CODEC_DOWNLINK, CODEC_ERROR_FEEDBACK, CODEC_VALUES, CODEC_KMEANS_LEVELS, CODEC_TOPK_FRACTION,
       CODEC_QSGD_LEVELS, LAMBDA_GAMMA, LAMBDA_SOLVER, LAMBDA_ADMM_ITERATIONS, LAMBDA_ADMM_TOLERANCE, LAMBDA_ADMM_KAPPA,
-      LAMBDA_ORDER);
+      LAMBDA_ORDER, STRAGGLERS_FRACTION, STRAGGLERS_MODE);
 
   /** Prefix under which any key is passed to Spark verbatim, e.g. {@code spark.conf."spark.executor.memory" = 4g}. */
   public static final String SPARK_CONF_PREFIX = "spark.conf";

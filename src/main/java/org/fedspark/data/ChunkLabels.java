@@ -18,14 +18,17 @@ final class ChunkLabels implements Serializable {
   final String[] clientNames;
   /** Index into {@link #clientNames} per row (−1 for an unusable row); null without a client column. */
   final int[] clientCodes;
+  /** With the dataset's own split: 1 for a test row, 0 otherwise; null when fedspark draws the split. */
+  final byte[] testRows;
   final int bad;
   /** First unusable row of the chunk (−1 if none) and why. */
   final int firstBad;
   final String firstBadReason;
 
   private ChunkLabels(RowChunk.Key key, int[] classes, String[] clientNames, int[] clientCodes, int bad, int firstBad,
-      String firstBadReason) {
+      String firstBadReason, byte[] testRows) {
     this.key = key;
+    this.testRows = testRows;
     this.classes = classes;
     this.clientNames = clientNames;
     this.clientCodes = clientCodes;
@@ -38,7 +41,16 @@ final class ChunkLabels implements Serializable {
    * @param clientColumn name of the client column, or null when clients come from a partitioner
    */
   static ChunkLabels of(RowChunk chunk, LabelRule rule, String clientColumn) {
+    return of(chunk, rule, clientColumn, null);
+  }
+
+  /**
+   * @param ownSplit the dataset's own split, or null; a row whose split value is neither the train nor
+   *     the test value is unusable (a bad row, like an out-of-range label)
+   */
+  static ChunkLabels of(RowChunk chunk, LabelRule rule, String clientColumn, DataSpec.OwnSplit ownSplit) {
     int n = chunk.size();
+    byte[] testRows = ownSplit == null ? null : new byte[n];
     int[] classes = new int[n];
     int bad = 0;
     int firstBad = -1;
@@ -47,6 +59,17 @@ final class ChunkLabels implements Serializable {
       String problem = rule.problem(chunk.labels[i], chunk.features[i]);
       if (problem == null && clientColumn != null && (chunk.clients == null || chunk.clients[i] == null)) {
         problem = "client column '" + clientColumn + "' is empty";
+      }
+      if (problem == null && ownSplit != null) {
+        int code = ownSplit.codeOf(chunk.splits == null ? null : chunk.splits[i]);
+        if (code < 0) {
+          String v = chunk.splits == null ? null : chunk.splits[i];
+          problem = "split column '" + ownSplit.column() + "' is " + (v == null ? "empty" : "'" + v + "'")
+              + ", expected '" + ownSplit.trainValue() + "' or '" + ownSplit.testValue()
+              + "' (data.split-train, data.split-test)";
+        } else {
+          testRows[i] = (byte) code;
+        }
       }
       if (problem == null) {
         classes[i] = rule.classOf(chunk.labels[i]);
@@ -59,7 +82,7 @@ final class ChunkLabels implements Serializable {
       }
     }
     if (clientColumn == null) {
-      return new ChunkLabels(chunk.key, classes, null, null, bad, firstBad, firstReason);
+      return new ChunkLabels(chunk.key, classes, null, null, bad, firstBad, firstReason, testRows);
     }
     TreeSet<String> distinct = new TreeSet<>();
     for (int i = 0; i < n; i++) {
@@ -72,6 +95,6 @@ final class ChunkLabels implements Serializable {
     for (int i = 0; i < n; i++) {
       codes[i] = classes[i] >= 0 ? Arrays.binarySearch(names, chunk.clients[i]) : -1;
     }
-    return new ChunkLabels(chunk.key, classes, names, codes, bad, firstBad, firstReason);
+    return new ChunkLabels(chunk.key, classes, names, codes, bad, firstBad, firstReason, testRows);
   }
 }

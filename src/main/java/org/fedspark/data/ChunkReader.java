@@ -21,19 +21,26 @@ final class ChunkReader {
   private ChunkReader() {}
 
   static JavaRDD<RowChunk> chunks(Dataset<Row> frame) {
-    return frame.javaRDD().mapPartitions(ChunkIterator::new);
+    return chunks(frame, false);
+  }
+
+  /** @param withSplit whether the frame has the dataset's own split column ({@link TabularFormat#SPLIT}) */
+  static JavaRDD<RowChunk> chunks(Dataset<Row> frame, boolean withSplit) {
+    return frame.javaRDD().mapPartitions(rows -> new ChunkIterator(rows, withSplit));
   }
 
   /** Lazily groups consecutive rows with the same (file, split start) into chunks. */
   private static final class ChunkIterator implements Iterator<RowChunk> {
     private final Iterator<Row> rows;
+    private final boolean withSplit;
     private Row pending;
     private String file;
     private long splitStart = Long.MIN_VALUE;
     private int chunk;
 
-    ChunkIterator(Iterator<Row> rows) {
+    ChunkIterator(Iterator<Row> rows, boolean withSplit) {
       this.rows = rows;
+      this.withSplit = withSplit;
       this.pending = rows.hasNext() ? rows.next() : null;
     }
 
@@ -68,14 +75,19 @@ final class ChunkReader {
       double[][] features = new double[n][];
       boolean hasClient = false;
       String[] clients = new String[n];
+      String[] splits = withSplit ? new String[n] : null;
       for (int i = 0; i < n; i++) {
         Row r = taken.get(i);
         labels[i] = r.isNullAt(TabularFormat.LABEL) ? Double.NaN : r.getDouble(TabularFormat.LABEL);
         clients[i] = r.isNullAt(TabularFormat.CLIENT) ? null : r.getString(TabularFormat.CLIENT);
         hasClient |= clients[i] != null;
         features[i] = features(r);
+        if (withSplit) {
+          splits[i] = r.isNullAt(TabularFormat.SPLIT) ? null : r.get(TabularFormat.SPLIT).toString();
+        }
       }
-      return new RowChunk(new RowChunk.Key(file, splitStart, chunk), labels, features, hasClient ? clients : null);
+      return new RowChunk(new RowChunk.Key(file, splitStart, chunk), labels, features, hasClient ? clients : null,
+          splits);
     }
 
     /** Dense features of a row, or null when the value is missing or holds a null element. */

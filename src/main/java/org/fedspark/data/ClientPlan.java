@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
  *
  * @param clientOf final client of each example, or −1 for an example that is not used
  * @param numClients number of final clients
+ * @param rawIdOf the raw client id of each final client (they differ once empty clients are dropped),
+ *     so that client names can follow the renumbering
  */
-record ClientPlan(int[] clientOf, int numClients) {
+record ClientPlan(int[] clientOf, int numClients, int[] rawIdOf) {
   private static final Logger LOG = LoggerFactory.getLogger(ClientPlan.class);
 
   /**
@@ -23,23 +25,40 @@ record ClientPlan(int[] clientOf, int numClients) {
    */
   static ClientPlan of(int[] clientOf, int numClients, double testFraction, DataSpec.Policy emptyClients,
       String howSplit) {
+    return of(clientOf, numClients, testFraction, null, emptyClients, howSplit);
+  }
+
+  /**
+   * @param testRows with the dataset's own split, 1 for each test example and 0 for each training one
+   *     (a client's training count is then its number of training rows); null when fedspark draws each
+   *     client's split with {@code testFraction}
+   */
+  static ClientPlan of(int[] clientOf, int numClients, double testFraction, byte[] testRows,
+      DataSpec.Policy emptyClients, String howSplit) {
     int[] counts = new int[numClients];
-    for (int c : clientOf) {
+    int[] trainCounts = new int[numClients];
+    for (int i = 0; i < clientOf.length; i++) {
+      int c = clientOf[i];
       if (c >= 0) {
         counts[c]++;
+        trainCounts[c] += testRows != null && testRows[i] == 1 ? 0 : 1;
       }
     }
     List<Integer> empty = new ArrayList<>();
+    boolean[] keep = new boolean[numClients];
     for (int c = 0; c < numClients; c++) {
-      if (TrainTestSplit.trainCount(counts[c], testFraction) == 0) {
+      int train = testRows != null ? trainCounts[c] : TrainTestSplit.trainCount(counts[c], testFraction);
+      keep[c] = train > 0;
+      if (!keep[c]) {
         empty.add(c);
       }
     }
     if (empty.isEmpty()) {
-      return new ClientPlan(clientOf, numClients);
+      return new ClientPlan(clientOf, numClients, identity(numClients));
     }
     if (empty.size() == numClients) {
-      throw new DataException("no client has a training example: the data has no usable rows");
+      throw new DataException("no client has a training example: the data has no usable "
+          + (testRows != null ? "training " : "") + "rows");
     }
     if (emptyClients == DataSpec.Policy.ERROR) {
       throw new DataException(empty.size() + " of " + numClients + " clients have no training example ("
@@ -48,9 +67,15 @@ record ClientPlan(int[] clientOf, int numClients) {
           + " data.empty-clients=drop to drop them and renumber the rest.");
     }
     int[] newId = new int[numClients];
+    int[] rawIdOf = new int[numClients - empty.size()];
     int next = 0;
     for (int c = 0; c < numClients; c++) {
-      newId[c] = counts[c] > 0 && TrainTestSplit.trainCount(counts[c], testFraction) > 0 ? next++ : -1;
+      if (keep[c]) {
+        rawIdOf[next] = c;
+        newId[c] = next++;
+      } else {
+        newId[c] = -1;
+      }
     }
     int[] renumbered = new int[clientOf.length];
     for (int i = 0; i < clientOf.length; i++) {
@@ -58,7 +83,15 @@ record ClientPlan(int[] clientOf, int numClients) {
     }
     LOG.warn("Dropped {} of {} clients that had no training example ({}); {} clients remain, renumbered 0..{}",
         empty.size(), numClients, howSplit, next, next - 1);
-    return new ClientPlan(renumbered, next);
+    return new ClientPlan(renumbered, next, rawIdOf);
+  }
+
+  private static int[] identity(int n) {
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i;
+    }
+    return ids;
   }
 
   /** Examples per final client. */

@@ -52,7 +52,7 @@ final class CsvFormat implements TabularFormat {
   }
 
   /** The columns of the file and the roles the spec gives them. */
-  record Layout(String[] columns, String label, String client, List<String> features) {
+  record Layout(String[] columns, String label, String client, List<String> features, String split) {
     int index(String column) {
       return Arrays.asList(columns).indexOf(column);
     }
@@ -73,10 +73,18 @@ final class CsvFormat implements TabularFormat {
       throw new DataException("CSV " + spec.path() + " has no client column '" + client + "'; " + hint
           + ". Set data.client-column, or clear it to split with partition.*.");
     }
+    String split = spec.ownSplit() == null ? null : spec.ownSplit().column();
+    if (split != null && !names.contains(split)) {
+      throw new DataException("CSV " + spec.path() + " has no split column '" + split + "'; " + hint
+          + ". Set data.split-column, or clear it to let fedspark split each client (data.test-fraction).");
+    }
+    if (split != null && (split.equals(label) || split.equals(client))) {
+      throw new DataException("data.split-column '" + split + "' is also the label or client column");
+    }
     List<String> features = new ArrayList<>();
     if (blank(spec.featuresColumn())) {
       for (String c : columns) {
-        if (!c.equals(label) && !c.equals(client)) {
+        if (!c.equals(label) && !c.equals(client) && !c.equals(split)) {
           features.add(c);
         }
       }
@@ -92,8 +100,8 @@ final class CsvFormat implements TabularFormat {
           throw new DataException("CSV " + spec.path() + " has no feature column '" + f + "'; " + hint
               + ". Fix data.features-column (a comma-separated list) or clear it to use every other column.");
         }
-        if (f.equals(label) || f.equals(client)) {
-          throw new DataException("data.features-column lists '" + f + "', which is the label or client column");
+        if (f.equals(label) || f.equals(client) || f.equals(split)) {
+          throw new DataException("data.features-column lists '" + f + "', which is the label, client or split column");
         }
         features.add(f);
       }
@@ -105,7 +113,7 @@ final class CsvFormat implements TabularFormat {
       throw new DataException("data.num-features is " + spec.numFeatures() + " but the CSV has " + features.size()
           + " feature columns: set it to 0 or " + features.size());
     }
-    return new Layout(columns, label, client, features);
+    return new Layout(columns, label, client, features, split);
   }
 
   @Override
@@ -124,8 +132,12 @@ final class CsvFormat implements TabularFormat {
     select.add(col(quote(layout.label())));
     select.add(layout.client() == null ? lit(null).cast(DataTypes.StringType) : col(quote(layout.client())));
     select.add(array(layout.features().stream().map(f -> col(quote(f))).toArray(Column[]::new)));
+    if (layout.split() != null) {
+      select.add(col(quote(layout.split())));
+    }
     for (String c : layout.columns()) {
-      if (!c.equals(layout.label()) && !c.equals(layout.client()) && !layout.features().contains(c)) {
+      if (!c.equals(layout.label()) && !c.equals(layout.client()) && !c.equals(layout.split())
+          && !layout.features().contains(c)) {
         select.add(col(quote(c)));
       }
     }

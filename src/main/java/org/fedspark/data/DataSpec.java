@@ -25,6 +25,10 @@ import java.io.Serializable;
  *     null for other sources
  * @param rotatedGroups number K of rotation groups of {@code rotated-fashion-mnist} (client c sees its
  *     images rotated by (c mod K)·360/K degrees); ignored by other sources
+ * @param ownSplit the dataset's own train/test split (csv, parquet): a column saying each row's split;
+ *     null when fedspark draws the split itself
+ * @param leafTest LEAF test files or directories (comma-separated); empty when the LEAF data has no
+ *     test files and fedspark draws each user's split with {@code testFraction}
  */
 public record DataSpec(
     Source source,
@@ -42,32 +46,50 @@ public record DataSpec(
     PartitionSpec partition,
     long seed,
     ClusteredSpec clustered,
-    int rotatedGroups)
+    int rotatedGroups,
+    OwnSplit ownSplit,
+    String leafTest)
     implements Serializable {
 
-  /** A spec for the sources that existed before {@code clustered} and {@code rotated-fashion-mnist}. */
+  /** A spec for the sources that existed before clustered, rotated-fashion-mnist and leaf, without an own split. */
   public DataSpec(Source source, String path, String labelColumn, String featuresColumn, String clientColumn,
       int numFeatures, int numClasses, double testFraction, Policy badRows, Policy emptyClients, boolean csvHeader,
       SyntheticSpec synthetic, PartitionSpec partition, long seed) {
     this(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses, testFraction, badRows,
-        emptyClients, csvHeader, synthetic, partition, seed, null, 0);
+        emptyClients, csvHeader, synthetic, partition, seed, null, 0, null, "");
   }
 
   /** This spec with the clustered generator's parameters replaced. */
   public DataSpec withClustered(ClusteredSpec c) {
     return new DataSpec(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses,
-        testFraction, badRows, emptyClients, csvHeader, synthetic, partition, seed, c, rotatedGroups);
+        testFraction, badRows, emptyClients, csvHeader, synthetic, partition, seed, c, rotatedGroups, ownSplit, leafTest);
   }
 
   /** This spec with the number of rotation groups replaced. */
   public DataSpec withRotatedGroups(int groups) {
     return new DataSpec(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses,
-        testFraction, badRows, emptyClients, csvHeader, synthetic, partition, seed, clustered, groups);
+        testFraction, badRows, emptyClients, csvHeader, synthetic, partition, seed, clustered, groups, ownSplit, leafTest);
+  }
+
+  /**
+   * The dataset's own train/test split: column {@code column} holds {@code trainValue} or
+   * {@code testValue} on every row (compared as strings, after trimming). Users who publish a
+   * benchmark with its split want results on exactly that split, not on one fedspark draws.
+   */
+  public record OwnSplit(String column, String trainValue, String testValue) implements Serializable {
+    /** 0 for a training row, 1 for a test row, −1 for any other value (a bad row). */
+    public int codeOf(String value) {
+      if (value == null) {
+        return -1;
+      }
+      String v = value.trim();
+      return v.equals(trainValue) ? 0 : v.equals(testValue) ? 1 : -1;
+    }
   }
 
   /** Data sources fedspark reads. */
   public enum Source {
-    SYNTHETIC, FASHION_MNIST, LIBSVM, CSV, PARQUET, CLUSTERED, ROTATED_FASHION_MNIST
+    SYNTHETIC, FASHION_MNIST, LIBSVM, CSV, PARQUET, CLUSTERED, ROTATED_FASHION_MNIST, LEAF
   }
 
   /** What to do with input that cannot be used as is. */

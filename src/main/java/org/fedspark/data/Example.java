@@ -9,10 +9,17 @@ final class Example implements Serializable {
   final long index;
   final int label;
   final double[] features;
+  /** A test row of the dataset's own split (always false when fedspark draws the split). */
+  final boolean test;
 
   Example(long index, int label, double[] features) {
+    this(index, label, features, false);
+  }
+
+  Example(long index, int label, double[] features, boolean test) {
     this.index = index;
     this.label = label;
     this.features = features;
+    this.test = test;
   }
 }

@@ -20,6 +20,16 @@ final class ExampleRouter {
 
   static JavaRDD<ClientData> route(JavaRDD<RowChunk> chunks, Broadcast<Map<RowChunk.Key, Long>> offsets,
       Broadcast<int[]> clientOf, LabelRule rule, ClientPartitioner layout, double testFraction, long seed) {
+    return route(chunks, offsets, clientOf, rule, layout, testFraction, seed, null);
+  }
+
+  /**
+   * @param ownSplit the dataset's own split: each client's rows are then used as given (training rows
+   *     and test rows, each in file order) instead of {@link TrainTestSplit}; null for the seeded split
+   */
+  static JavaRDD<ClientData> route(JavaRDD<RowChunk> chunks, Broadcast<Map<RowChunk.Key, Long>> offsets,
+      Broadcast<int[]> clientOf, LabelRule rule, ClientPartitioner layout, double testFraction, long seed,
+      DataSpec.OwnSplit ownSplit) {
     JavaPairRDD<Integer, Example> examples = chunks.flatMapToPair(chunk -> {
       long offset = offsets.value().get(chunk.key);
       int[] assignment = clientOf.value();
@@ -28,7 +38,8 @@ final class ExampleRouter {
         long g = offset + i;
         int c = assignment[(int) g];
         if (c >= 0) {
-          out.add(new Tuple2<>(c, new Example(g, rule.classOf(chunk.labels[i]), chunk.features[i])));
+          boolean test = ownSplit != null && ownSplit.codeOf(chunk.splits[i]) == 1;
+          out.add(new Tuple2<>(c, new Example(g, rule.classOf(chunk.labels[i]), chunk.features[i], test)));
         }
       }
       return out.iterator();
@@ -47,7 +58,12 @@ final class ExampleRouter {
         while (pos < rows.size() && rows.get(pos)._1() == c) {
           pos++;
         }
-        out.add(TrainTestSplit.split(c, dataset(rows, from, pos, width), testFraction, seed));
+        if (ownSplit == null) {
+          out.add(TrainTestSplit.split(c, dataset(rows, from, pos, width), testFraction, seed));
+        } else {
+          out.add(new ClientData(c, dataset(rows.subList(from, pos), false, width),
+              dataset(rows.subList(from, pos), true, width)));
+        }
       }
       if (pos != rows.size()) {
         throw new IllegalStateException("partition " + p + " received rows of client " + rows.get(pos)._1()
@@ -55,6 +71,17 @@ final class ExampleRouter {
       }
       return out.iterator();
     }, true);
+  }
+
+  /** The rows of one client that are test rows ({@code test}) or training rows, in file order. */
+  private static LocalDataset dataset(List<Tuple2<Integer, Example>> rows, boolean test, int width) {
+    List<Tuple2<Integer, Example>> picked = new ArrayList<>();
+    for (Tuple2<Integer, Example> r : rows) {
+      if (r._2().test == test) {
+        picked.add(r);
+      }
+    }
+    return dataset(picked, 0, picked.size(), width);
   }
 
   private static LocalDataset dataset(List<Tuple2<Integer, Example>> rows, int from, int to, int width) {

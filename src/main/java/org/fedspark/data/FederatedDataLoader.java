@@ -30,7 +30,7 @@ public final class FederatedDataLoader {
     }
     if (spec.source() == null) {
       throw new DataException("no data source given: set data.source to one of synthetic, fashion-mnist,"
-          + " libsvm, csv, parquet, clustered, rotated-fashion-mnist");
+          + " libsvm, csv, parquet, clustered, rotated-fashion-mnist, leaf");
     }
     TrainTestSplit.checkFraction(spec.testFraction());
     return switch (spec.source()) {
@@ -39,6 +39,7 @@ public final class FederatedDataLoader {
       case LIBSVM, CSV, PARQUET -> TabularSource.load(spark, spec, numPartitions);
       case CLUSTERED -> ClusteredSource.load(spark, spec, numPartitions);
       case ROTATED_FASHION_MNIST -> RotatedFashionMnistSource.load(spark, spec, numPartitions);
+      case LEAF -> LeafSource.load(spark, spec, numPartitions);
     };
   }
 }

@@ -11,6 +11,7 @@ import org.apache.spark.storage.StorageLevel;
  * the rest of fedspark relies on, and record the per-client counts.
  */
 final class Federations {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Federations.class);
   private Federations() {}
 
   /**
@@ -19,6 +20,12 @@ final class Federations {
    */
   static FederatedData finish(JavaRDD<ClientData> clients, ClientPartitioner partitioner, String name,
       int numFeatures, int numClasses) {
+    return finish(clients, partitioner, name, numFeatures, numClasses, null);
+  }
+
+  /** @param clientNames the data's name of each client id, or null when clients are numbered */
+  static FederatedData finish(JavaRDD<ClientData> clients, ClientPartitioner partitioner, String name,
+      int numFeatures, int numClasses, String[] clientNames) {
     clients.persist(StorageLevel.MEMORY_AND_DISK());
     List<int[]> rows = clients.mapPartitionsWithIndex(Federations::describe, true).collect();
     int n = partitioner.numClients();
@@ -39,7 +46,35 @@ final class Federations {
     if (!clients.rdd().partitioner().isDefined()) {
       throw new IllegalStateException("client RDD lost its partitioner");
     }
-    return new FederatedData(clients, partitioner, new DatasetInfo(name, numFeatures, numClasses, train, test));
+    return new FederatedData(clients, partitioner,
+        new DatasetInfo(name, numFeatures, numClasses, train, test, clientNames));
+  }
+
+  /**
+   * Logs a warning naming how many clients have no test example and the first few (id and name),
+   * when the split comes from the data (own split column, LEAF test files): those clients train but
+   * are left out of the personalized-accuracy means, and a user should know that.
+   *
+   * @return the message, or null when every client has test data
+   */
+  static String warnWithoutTest(DatasetInfo info, String source) {
+    java.util.List<Integer> ids = info.clientsWithoutTest();
+    if (ids.isEmpty()) {
+      return null;
+    }
+    StringBuilder examples = new StringBuilder();
+    for (int i = 0; i < Math.min(5, ids.size()); i++) {
+      int c = ids.get(i);
+      examples.append(i == 0 ? "" : ", ").append(c);
+      if (info.clientNames() != null) {
+        examples.append(" '").append(info.clientNames()[c]).append('\'');
+      }
+    }
+    String msg = ids.size() + " of " + info.numClients() + " clients have no test example in " + source + " (e.g. "
+        + examples + (ids.size() > 5 ? ", ..." : "") + "): they train, but are left out of the personalized-accuracy"
+        + " means";
+    LOG.warn(msg);
+    return msg;
   }
 
   private static Iterator<int[]> describe(int partition, Iterator<ClientData> it) {

@@ -60,6 +60,13 @@ final class ParquetFormat implements TabularFormat {
       type(schema, client, "client", "data.client-column", spec.path(), have);
       clientCol = col(quote(client)).cast(DataTypes.StringType);
     }
+    if (spec.ownSplit() != null) {
+      String split = spec.ownSplit().column();
+      type(schema, split, "split", "data.split-column", spec.path(), have);
+      return df.select(col("_metadata.file_path"), col("_metadata.file_block_start"),
+          col(quote(label)).cast(DataTypes.DoubleType), clientCol, featuresCol,
+          col(quote(split)).cast(DataTypes.StringType));
+    }
     return df.select(col("_metadata.file_path"), col("_metadata.file_block_start"),
         col(quote(label)).cast(DataTypes.DoubleType), clientCol, featuresCol);
   }

@@ -19,12 +19,19 @@ final class RowChunk implements Serializable {
   final double[][] features;
   /** Client of each row (natural partition), null entries for missing ids; null without a client column. */
   final String[] clients;
+  /** Each row's value of the dataset's own split column; null when fedspark draws the split. */
+  final String[] splits;
 
   RowChunk(Key key, double[] labels, double[][] features, String[] clients) {
+    this(key, labels, features, clients, null);
+  }
+
+  RowChunk(Key key, double[] labels, double[][] features, String[] clients, String[] splits) {
     this.key = key;
     this.labels = labels;
     this.features = features;
     this.clients = clients;
+    this.splits = splits;
   }
 
   int size() {

@@ -18,6 +18,8 @@ interface TabularFormat {
   int LABEL = 2;
   int CLIENT = 3;
   int FEATURES = 4;
+  /** With {@link DataSpec#ownSplit()}: the split column as a string (right after the features). */
+  int SPLIT = 5;
 
   /** Short name for messages, e.g. "csv". */
   String name();
@@ -26,7 +28,7 @@ interface TabularFormat {
    * A lazily evaluated frame with the columns file path (string, {@code _metadata.file_path}), split
    * start (long, {@code _metadata.file_block_start}), label (double, nullable), client (string, null
    * when the data has no client column) and features (an ML vector or {@code array<double>}), in that
-   * order. Problems visible from the schema alone (a missing column, a wrong type) are reported here
+   * order; with {@link DataSpec#ownSplit()} the split column follows as a string. Problems visible from the schema alone (a missing column, a wrong type) are reported here
    * as {@link DataException}s.
    */
   Dataset<Row> read(SparkSession spark, DataSpec spec);

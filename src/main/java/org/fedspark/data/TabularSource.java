@@ -51,6 +51,9 @@ final class TabularSource {
     String clientColumn = spec.clientColumn() == null || spec.clientColumn().isBlank() ? null
         : spec.clientColumn().trim();
     LabelPartitioner partitioner = clientColumn == null ? Partitioning.partitioner(spec) : null;
+    if (spec.ownSplit() != null && format instanceof LibsvmFormat) {
+      throw new DataException("data.split-column needs named columns (csv or parquet); LIBSVM rows have none");
+    }
     if (spec.badRows() == null || spec.emptyClients() == null) {
       throw new DataException("data.bad-rows and data.empty-clients must be error or drop");
     }
@@ -63,7 +66,7 @@ final class TabularSource {
     try {
       Dataset<Row> frame = format.read(spark, spec);
       featureNames = format.featureNames();
-      chunks = ChunkReader.chunks(frame).persist(StorageLevel.MEMORY_AND_DISK());
+      chunks = ChunkReader.chunks(frame, spec.ownSplit() != null).persist(StorageLevel.MEMORY_AND_DISK());
       List<ChunkStats> perChunk = chunks.map(ChunkStats::of).collect();
       stats = new LabelStats();
       for (ChunkStats s : perChunk) {
@@ -111,14 +114,19 @@ final class TabularSource {
     }
     int n = (int) total;
 
-    List<ChunkLabels> collected = chunks.map(c -> ChunkLabels.of(c, rule, clientColumn)).collect();
+    DataSpec.OwnSplit ownSplit = spec.ownSplit();
+    List<ChunkLabels> collected = chunks.map(c -> ChunkLabels.of(c, rule, clientColumn, ownSplit)).collect();
     collected = new ArrayList<>(collected);
     collected.sort(Comparator.comparing(c -> c.key));
     int[] classes = new int[n];
+    byte[] testRows = ownSplit == null ? null : new byte[n];
     long bad = 0;
     ChunkLabels firstBadChunk = null;
     for (ChunkLabels c : collected) {
       System.arraycopy(c.classes, 0, classes, (int) (long) offsets.get(c.key), c.classes.length);
+      if (testRows != null) {
+        System.arraycopy(c.testRows, 0, testRows, (int) (long) offsets.get(c.key), c.testRows.length);
+      }
       bad += c.bad;
       if (firstBadChunk == null && c.bad > 0) {
         firstBadChunk = c;
@@ -142,18 +150,30 @@ final class TabularSource {
     if (raw.numClients == 0) {
       throw new DataException("no usable row in " + spec.path());
     }
-    ClientPlan plan = ClientPlan.of(raw.clientOf, raw.numClients, spec.testFraction(), spec.emptyClients(),
-        raw.howSplit);
+    String howSplit = raw.howSplit + (ownSplit == null ? "" : ", own split by column " + ownSplit.column());
+    ClientPlan plan = ClientPlan.of(raw.clientOf, raw.numClients, spec.testFraction(), testRows, spec.emptyClients(),
+        howSplit);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ClientPartitioner layout = new ClientPartitioner(plan.numClients(), numPartitions);
     JavaRDD<ClientData> clients = ExampleRouter.route(chunks, jsc.broadcast(offsets), jsc.broadcast(plan.clientOf()),
-        rule, layout, spec.testFraction(), spec.seed());
-    return Federations.finish(clients, layout, format.name() + " " + spec.path() + " / " + raw.howSplit,
-        rule.numFeatures, rule.numClasses);
+        rule, layout, spec.testFraction(), spec.seed(), ownSplit);
+    String[] names = null;
+    if (raw.names != null) {
+      names = new String[plan.numClients()];
+      for (int c = 0; c < names.length; c++) {
+        names[c] = raw.names[plan.rawIdOf()[c]];
+      }
+    }
+    FederatedData fd = Federations.finish(clients, layout, format.name() + " " + spec.path() + " / " + howSplit,
+        rule.numFeatures, rule.numClasses, names);
+    if (ownSplit != null) {
+      Federations.warnWithoutTest(fd.info(), spec.path() + " (split column " + ownSplit.column() + ")");
+    }
+    return fd;
   }
 
   /** Client of each row before the empty-client policy (−1 for unusable rows), and how they were formed. */
-  private record RawClients(int[] clientOf, int numClients, String howSplit) {}
+  private record RawClients(int[] clientOf, int numClients, String howSplit, String[] names) {}
 
   /** Natural partition: the distinct client ids, sorted as strings, are clients 0 … N−1. */
   private static RawClients byColumn(List<ChunkLabels> collected, Map<RowChunk.Key, Long> offsets, int n,
@@ -181,7 +201,7 @@ final class TabularSource {
       LOG.info("{}: {} clients from column {} (ids sorted as strings: '{}' is client 0)", spec.path(), sorted.length,
           clientColumn, sorted[0]);
     }
-    return new RawClients(clientOf, sorted.length, "by column " + clientColumn);
+    return new RawClients(clientOf, sorted.length, "by column " + clientColumn, sorted);
   }
 
   /** No client column: the partitioner splits the usable rows by their labels alone. */
@@ -206,7 +226,7 @@ final class TabularSource {
     for (int j = 0; j < usable; j++) {
       clientOf[rowOf[j]] = assigned[j];
     }
-    return new RawClients(clientOf, usable == 0 ? 0 : spec.partition().clients(), partitioner.describe());
+    return new RawClients(clientOf, usable == 0 ? 0 : spec.partition().clients(), partitioner.describe(), null);
   }
 
   /** Turns a Spark read failure into a DataException naming the first bad line when one can be found. */

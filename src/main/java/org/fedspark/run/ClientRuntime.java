@@ -31,9 +31,11 @@ final class ClientRuntime implements Serializable {
   /**
    * What every sampled client receives in a round; {@code order} is the coordinate order of the
    * uploaded delta, which every client derives from what it received (carried here so it is computed
-   * once, not sent: it is not counted as traffic).
+   * once, not sent: it is not counted as traffic). Also the engine's straggler draw: a straggler gets
+   * its epoch budget through its {@link ClientContext} ({@code partial}), or does not run ({@code drop}).
    */
-  record RoundBroadcast(int round, byte[] message, int[] sampled, CoordinateOrder order) implements Serializable {
+  record RoundBroadcast(int round, byte[] message, int[] sampled, CoordinateOrder order, Stragglers.Draw stragglers,
+      boolean dropStragglers) implements Serializable {
     boolean isSampled(int clientId) {
       return Arrays.binarySearch(sampled, clientId) >= 0;
     }
@@ -83,7 +85,8 @@ final class ClientRuntime implements Serializable {
     while (data.hasNext()) {
       ClientData c = data.next();
       ClientSlot slot = next(slots, c);
-      if (!b.isSampled(c.clientId())) {
+      boolean dropped = b.dropStragglers() && b.stragglers().isStraggler(c.clientId());
+      if (!b.isSampled(c.clientId()) || dropped) {
         if (keepsState()) {
           out.add(ClientRoundResult.idle(c.clientId(), slot.state()));
         }
@@ -93,7 +96,8 @@ final class ClientRuntime implements Serializable {
         shared = WireFormat.decode(b.message(), transport.downlink());
       }
       Message in = slot.inbox() == null ? shared : merge(shared, WireFormat.decode(slot.inbox(), transport.downlink()));
-      ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed);
+      ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed,
+          b.stragglers().budgetOf(c.clientId()));
       ClientState kept = slot.state();
       FitResult r = client.fit(ctx, ErrorFeedback.algorithmPart(kept), in);
       Message meant = lambdaStep(r.update(), b);

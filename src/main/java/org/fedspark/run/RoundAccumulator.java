@@ -34,8 +34,19 @@ final class RoundAccumulator implements Serializable {
   int nonFiniteClient = -1;
   String nonFiniteState;
 
+  /** The uploads of the clients that are not stragglers; null when no client straggles this round. */
+  final UpdateAccumulator onTime;
+  private final int[] stragglers;
+
   RoundAccumulator(AggregationSpec spec, int numMetrics) {
+    this(spec, numMetrics, new int[0]);
+  }
+
+  /** @param stragglers sorted ids of this round's stragglers, whose uploads {@link #onTime} leaves out */
+  RoundAccumulator(AggregationSpec spec, int numMetrics, int[] stragglers) {
     updates = new UpdateAccumulator(spec);
+    onTime = stragglers.length == 0 ? null : new UpdateAccumulator(spec);
+    this.stragglers = stragglers;
     metricSums = new ReproducibleSum(Math.max(1, numMetrics));
     metricCounts = new long[numMetrics];
   }
@@ -48,7 +59,11 @@ final class RoundAccumulator implements Serializable {
     participants++;
     uplinkBytes += r.update().length;
     valuesHeld += r.valuesHeld();
-    updates.add(r.clientId(), WireFormat.decode(r.update(), codec, order));
+    org.fedspark.codec.Message up = WireFormat.decode(r.update(), codec, order);
+    updates.add(r.clientId(), up);
+    if (onTime != null && java.util.Arrays.binarySearch(stragglers, r.clientId()) < 0) {
+      onTime.add(r.clientId(), up);
+    }
     if (r.update().length > 0) {
       uploads++;
       uploadedValues += r.upload().values();
@@ -74,6 +89,9 @@ final class RoundAccumulator implements Serializable {
 
   RoundAccumulator merge(RoundAccumulator o) {
     updates.merge(o.updates);
+    if (onTime != null) {
+      onTime.merge(o.onTime);
+    }
     lossSum.merge(o.lossSum);
     metricSums.merge(o.metricSums);
     for (int i = 0; i < metricCounts.length; i++) {

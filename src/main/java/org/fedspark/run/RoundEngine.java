@@ -57,6 +57,7 @@ final class RoundEngine {
   private final int checkpointEvery;
   private final List<ClientMetric> metrics;
 
+  private Stragglers stragglers = Stragglers.NONE;
   private JavaRDD<ClientSlot> states;
   private String lastCheckpoint;
   /** Broadcasts that the current state's lineage refers to (since its last checkpoint). */
@@ -102,6 +103,11 @@ final class RoundEngine {
     this.states = data.mapPartitions(rt::initialStates, true).persist(StorageLevel.MEMORY_AND_DISK());
   }
 
+  /** Simulates stragglers from now on (systems heterogeneity); {@link Stragglers#NONE} by default. */
+  void stragglers(Stragglers s) {
+    this.stragglers = s;
+  }
+
   /**
    * Runs round {@code round} for the sampled clients; returns the combined uploads and the decoded
    * broadcast (both handed to the server by the caller) and the round's traffic.
@@ -119,8 +125,9 @@ final class RoundEngine {
     Message delivered = WireFormat.decode(shared, transport.downlink());
     CoordinateOrder order = sampled.length == 0 ? null : transport.orderFor(seed, delivered);
     long downlink = (long) shared.length * sampled.length;
+    Stragglers.Draw draw = stragglers.draw(round, sampled);
     Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(
-        new ClientRuntime.RoundBroadcast(round, shared, sampled, order));
+        new ClientRuntime.RoundBroadcast(round, shared, sampled, order, draw, stragglers.drop()));
     created.add(bc);
     long[] perClientBytes = {0};
     JavaRDD<ClientSlot> slots = plan.perClient().isEmpty() ? states
@@ -132,7 +139,9 @@ final class RoundEngine {
       results.persist(StorageLevel.MEMORY_AND_DISK());
     }
     VectorCodec c = transport.uplink();
-    RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec, metrics.size()), (a, r) -> a.add(r, c, order),
+    int[] partial = stragglers.drop() ? new int[0] : draw.ids();
+    RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec, metrics.size(), partial),
+        (a, r) -> a.add(r, c, order),
         RoundAccumulator::merge, TREE_DEPTH);
     try {
       if (!acc.updates.isFinite()) {
@@ -185,7 +194,15 @@ final class RoundEngine {
     double held = acc.participants == 0 ? Double.NaN : (double) acc.valuesHeld / acc.participants;
     RoundTraffic traffic = new RoundTraffic(acc.uplinkBytes, downlink, acc.participants, acc.trainLoss(), held,
         clientMetrics, acc.compressionRatio(), acc.meanUploadDistinct(), acc.meanUploadRuns());
-    return new RoundResult(acc.updates.result(), delivered, traffic);
+    RoundAggregate aggregate = acc.updates.result();
+    if (draw.ids().length > 0) {
+      java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+      Arrays.stream(draw.ids()).forEach(ids::add);
+      aggregate = stragglers.drop()
+          ? aggregate.withStragglers(new java.util.TreeSet<>(), ids, null)
+          : aggregate.withStragglers(ids, new java.util.TreeSet<>(), acc.onTime.result());
+    }
+    return new RoundResult(aggregate, delivered, traffic);
   }
 
   /**

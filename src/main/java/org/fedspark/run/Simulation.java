@@ -74,6 +74,9 @@ public final class Simulation {
       DataSpec spec = DataSpecs.from(cfg);
       int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
       fed = FederatedDataLoader.load(spark, spec, partitions);
+      if (fed.info().clientNames() != null) {
+        out.writeString("clients.csv", fed.info().clientsCsv());
+      }
       Model model = buildModel(cfg, fed.info());
       FederatedAlgorithm alg = Algorithms.create(cfg, model);
       Transport transport = transportOverride != null ? transportOverride : Transport.from(cfg);
@@ -133,6 +136,7 @@ public final class Simulation {
     }
     RoundEngine engine = new RoundEngine(jsc, fed.clients(), fed.partitioner(), alg.client(), model, seed, transport,
         cfg.getInt(Keys.CHECKPOINT_EVERY));
+    engine.stragglers(Stragglers.from(cfg));
     long cumUp = 0;
     long cumDown = 0;
     long loopStart = System.nanoTime();

@@ -34,11 +34,14 @@ class FedSparkCliTest {
   void helpListsTheCommands() {
     Outcome o = exec("--help");
     assertEquals(0, o.code());
-    for (String c : new String[] {"run", "keys", "bench"}) {
+    for (String c : new String[] {"run", "keys", "bench", "export-leaf"}) {
       assertTrue(o.out().contains(c), o.out());
     }
     Outcome run = exec("run", "--help");
     assertTrue(run.out().contains("--set") && run.out().contains("--out") && run.out().contains("Exit codes"), run.out());
+    Outcome export = exec("export-leaf");
+    assertEquals(2, export.code(), "CONFIG and --out are required");
+    assertTrue(export.err().contains("--out"), export.err());
   }
 
   @Test

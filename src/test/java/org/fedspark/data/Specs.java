@@ -23,6 +23,8 @@ final class Specs {
   DataSpec.SyntheticSpec synthetic = new DataSpec.SyntheticSpec(0.5, 0.5, false, 30, 60, 10);
   DataSpec.PartitionSpec partition = new DataSpec.PartitionSpec(DataSpec.Scheme.IID, 4, 0.5, 2, 1.0);
   long seed = 42;
+  DataSpec.OwnSplit ownSplit;
+  String leafTest = "";
 
   static Specs of(DataSpec.Source source, String path) {
     Specs s = new Specs();
@@ -39,7 +41,7 @@ final class Specs {
 
   DataSpec build() {
     return new DataSpec(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses, testFraction,
-        badRows, emptyClients, csvHeader, synthetic, partition, seed);
+        badRows, emptyClients, csvHeader, synthetic, partition, seed, null, 0, ownSplit, leafTest);
   }
 
   /** Every client of a federation, in id order, after checking the loader's layout contract. */
