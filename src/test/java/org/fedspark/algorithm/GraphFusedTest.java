@@ -195,6 +195,34 @@ class GraphFusedTest {
   }
 
   @Test
+  void theNuclearPenaltyShrinksTheSingularValuesOfTheGradientStep() {
+    // Clients 0 and 2 hold (1, class 1) and are sampled; client 1 is not. Z_t − η_z G has the columns
+    // (−ηc, 0, −ηc) with c = g₀, ‖c‖ = 1: rank one, singular value σ = η‖c‖√2. Singular value
+    // thresholding by τ = η_z·N·λ scales it by (σ − τ)/σ.
+    List<LocalDataset> data = List.of(one(1, 1), one(1, 0), one(1, 1));
+    double lambda = 0.1;
+    GraphFusedServer.Settings nuclear = new GraphFusedServer.Settings(GraphFusedServer.Penalty.NUCLEAR, lambda, 2, 0,
+        GraphFusedZSolver.Options.defaults(), GraphOptions.defaults(1), 1, 1);
+    GraphFusedServer srv = new GraphFusedServer(split, Schedule.constant(ETA), nuclear);
+    srv.initialize(new ServerContext(model, new DatasetInfo("toy", 1, 2, new int[] {1, 1, 1}, new int[3]),
+        new double[4], 1));
+    round(srv, client(split, ETA), model, data, 1, new int[] {0, 2});
+    double sigma = ETA * Math.sqrt(2);
+    double tau = ETA * 3 * lambda;
+    double[] expect = scaled(-ETA * (sigma - tau) / sigma, G0);
+    assertArrayEquals(expect, srv.column(0), 1e-14);
+    assertArrayEquals(new double[4], srv.column(1), 1e-14);
+    assertArrayEquals(expect, srv.column(2), 1e-14);
+    assertEquals(1.0, srv.metrics().get(GraphFusedServer.RANK), 0.0);
+    assertEquals(Math.log(2), srv.metrics().get(GraphFusedServer.OBJECTIVE), 1e-15, "‖Z_0‖_* = 0");
+    // next round's objective carries λ‖Z_1‖_* = λ·(σ − τ)
+    round(srv, client(split, ETA), model, data, 2, new int[] {0, 2});
+    double[] theta = split.assemble(scaled(-ETA, G0), ClientState.of(ParamSplit.PERSONAL, expect), 1);
+    double loss0 = model.evaluate(split.effective(theta), one(1, 1)).lossSum();
+    assertEquals(loss0 + lambda * (sigma - tau), srv.metrics().get(GraphFusedServer.OBJECTIVE), 1e-14);
+  }
+
+  @Test
   void severalLocalStepsUploadTheDisplacementOverTheStep() {
     // Two full-batch steps on client 0's example: step 1 at the zero model, step 2 at y₁ = −η(g, g) ...
     GraphFusedClient two = new GraphFusedClient(split, Schedule.constant(ETA), 2, 32, true);

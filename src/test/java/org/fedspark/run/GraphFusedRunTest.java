@@ -71,4 +71,17 @@ class GraphFusedRunTest extends LocalSparkTest {
     assertTrue(fused >= 0 && fused <= 1, "fused share " + fused);
     assertTrue(Double.isNaN(last.globalAcc()), "personal parts: no single global model");
   }
+
+  @Test
+  void theModelSpaceNetworkComesFromLocallyWarmedUpModels() throws Exception {
+    SimulationResult r = run("algorithm.name=graph-fused", "graph.space=model", "graph.model-warmup-epochs=5",
+        "run.rounds=1", "train.client-fraction=0.25");
+    assertEquals(RunStatus.COMPLETED, r.status());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir(r).resolve("graph.json").toFile());
+    assertEquals("model", json.get("space").asText());
+    double within = json.get("within_group_share").asDouble();
+    double random = json.get("random_within_group_share").asDouble();
+    System.out.printf("model-space network: within-group share %.3f (random graph %.3f)%n", within, random);
+    assertTrue(within > random + 0.2, "warmed-up models find the groups: " + within + " vs random " + random);
+  }
 }
