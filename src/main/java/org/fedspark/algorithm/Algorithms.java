@@ -24,7 +24,8 @@ public final class Algorithms {
     ParamSplit split = split(cfg, model, name);
     ServerOptimizer optimizer = ServerOptimizer.of(cfg.getString(Keys.SERVER_OPTIMIZER), cfg.getDouble(Keys.SERVER_BETA1),
         cfg.getDouble(Keys.SERVER_BETA2), cfg.getDouble(Keys.SERVER_TAU));
-    if (optimizer.kind() != ServerOptimizer.Kind.SGD && (name == AlgorithmName.FEDSLR || name == AlgorithmName.LOCAL)) {
+    if (optimizer.kind() != ServerOptimizer.Kind.SGD && (name == AlgorithmName.FEDSLR || name == AlgorithmName.LOCAL
+        || name == AlgorithmName.GRAPH_FUSED)) {
       throw new ConfigException("key '" + Keys.SERVER_OPTIMIZER.path() + "' = " + cfg.getString(Keys.SERVER_OPTIMIZER)
           + " applies to averaging servers; " + label + " has its own server update; remove it");
     }
@@ -56,12 +57,37 @@ public final class Algorithms {
       case PFEDME -> new FederatedAlgorithm(label, new FedAvgServer(split, serverLr.scaled(cfg.getDouble(Keys.PFEDME_BETA)), optimizer),
           new PFedMeClient(training, cfg.getDouble(Keys.PFEDME_LAMBDA), cfg.getDouble(Keys.PFEDME_PERSONAL_LR),
               cfg.getInt(Keys.PFEDME_INNER_STEPS)));
+      case GRAPH_FUSED -> graphFused(cfg, split, clientLr, label);
     };
+  }
+
+  /** The graph-fused method: its server half owns the personal parts and solves the coupled Z step. */
+  private static FederatedAlgorithm graphFused(FedConfig cfg, ParamSplit split, Schedule lr, String label) {
+    if (!split.hasPersonal()) {
+      throw new ConfigException("key '" + Keys.BLOCKS.path() + "' = " + cfg.getString(Keys.BLOCKS) + " leaves "
+          + label + " no personal values to couple; use e.g. 'additive all' (the default) or 'personal head'");
+    }
+    if (cfg.getDouble(Keys.SERVER_LR) != 1.0) {
+      throw new ConfigException("key '" + Keys.SERVER_LR.path() + "' does not apply to " + label
+          + ", whose server steps are train.lr and graph-fused.eta-z; remove it");
+    }
+    String p = cfg.getString(Keys.GF_P);
+    double tol = cfg.getDouble(Keys.GF_TOLERANCE);
+    org.fedspark.optim.GraphFusedZSolver.Options admm = org.fedspark.optim.GraphFusedZSolver.Options.defaults()
+        .withRho(cfg.getDouble(Keys.GF_RHO)).withTolerances(tol, tol).withMaxIterations(cfg.getInt(Keys.GF_MAX_ITERATIONS))
+        .withLinearTolerance(Math.min(1e-8, tol * 1e-2));
+    GraphFusedServer.Settings settings = new GraphFusedServer.Settings(
+        cfg.getEnum(Keys.GF_PENALTY, GraphFusedServer.Penalty.class), cfg.getDouble(Keys.GF_LAMBDA),
+        p.equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(p), cfg.getDouble(Keys.GF_ETA_Z), admm,
+        org.fedspark.graph.GraphOptions.from(cfg), cfg.getInt(Keys.GRAPH_MODEL_WARMUP), cfg.getInt(Keys.BATCH));
+    return new FederatedAlgorithm(label, new GraphFusedServer(split, lr, settings),
+        new GraphFusedClient(split, lr, cfg.getInt(Keys.GF_LOCAL_STEPS), cfg.getInt(Keys.BATCH),
+            cfg.getBoolean(Keys.GF_FULL_BATCH)));
   }
 
   /**
    * The block roles: {@code model.blocks} if set, else the algorithm's own default (the head personal
-   * for FedPer and FedRep, every block shared otherwise). Algorithms that keep a whole personal model
+   * for FedPer and FedRep, every block additive for graph-fused, every block shared otherwise). Algorithms that keep a whole personal model
    * (Ditto, APFL, local-only) share every block of their global model and refuse another split.
    */
   static ParamSplit split(FedConfig cfg, Model model, AlgorithmName name) {
@@ -73,7 +99,8 @@ public final class Algorithms {
       throw new ConfigException("key '" + Keys.BLOCKS.path() + "' = " + spec + " does not apply to "
           + org.fedspark.config.ConfigKey.label(name) + ", which keeps a whole personal model on each client; remove it");
     }
-    String effective = spec.isBlank() && headPersonal ? "personal head" : spec;
+    String effective = spec.isBlank() && headPersonal ? "personal head"
+        : spec.isBlank() && name == AlgorithmName.GRAPH_FUSED ? "additive all" : spec;
     try {
       return ParamSplit.of(model, BlockRoles.parse(effective, model.layout()));
     } catch (IllegalArgumentException e) {

@@ -8,5 +8,6 @@ package org.fedspark.config;
  */
 public enum AlgorithmName {
   FEDAVG, FEDPROX, FEDAVG_FT, LOCAL, FEDPER, FEDREP, DITTO, APFL,
-  FEDSLR, PFEDME
+  FEDSLR, PFEDME,
+  GRAPH_FUSED
 }

@@ -88,6 +88,7 @@ public final class Keys {
   public static final ConfigKey GRAPH_RFF = integer("graph.rff-features", 256, 1, MAX, "Data space: random Fourier features D of the kernel mean embedding.");
   public static final ConfigKey GRAPH_BANDWIDTH = decimal("graph.bandwidth", 0.0, 0.0, INF, "Data space: RBF bandwidth σ of k(x, y) = exp(−‖x − y‖²/(2σ²)); 0 = median heuristic.");
   public static final ConfigKey GRAPH_LABEL_WEIGHT = decimal("graph.label-weight", 0.0, 0.0, INF, "Data space: weight λ of the class histogram appended to the embedding (λ² ‖h − h'‖² adds to the MMD²); 0 = features only.");
+  public static final ConfigKey GRAPH_MODEL_WARMUP = integer("graph.model-warmup-epochs", 5, 1, MAX, "Model space: local epochs of SGD (train.batch-size, train.lr at round 1) from the common initial model on each client, before round 1; the trained parameters are the summaries.");
   public static final ConfigKey GRAPH_SKETCH_DIM = integer("graph.sketch-dim", 32, 1, MAX, "Feature space: dimension r of the seeded random projection whose covariance is compared (features ≤ r are used as they are).");
 
   // partition
@@ -138,6 +139,15 @@ public final class Keys {
   public static final ConfigKey PFEDME_PERSONAL_LR = decimal("pfedme.personal-lr", 0.05, 1e-12, INF, "pFedMe: step size η_p of the K inner steps on θ.");
   public static final ConfigKey PFEDME_INNER_STEPS = integer("pfedme.inner-steps", 5, 1, MAX, "pFedMe: inner steps K on θ per minibatch.");
   public static final ConfigKey PFEDME_BETA = decimal("pfedme.beta", 1.0, 1e-12, INF, "pFedMe: server mixing β in w ← (1 − β) w + β·mean(w_local); it multiplies the server.lr schedule.");
+  public static final ConfigKey GF_LOCAL_STEPS = integer("graph-fused.local-steps", 1, 1, MAX, "graph-fused: minibatch SGD steps (size train.batch-size) a sampled client takes from y = (x, z(n)); it uploads its displacement divided by the step size (the gradient at y when 1).");
+  public static final ConfigKey GF_FULL_BATCH = bool("graph-fused.full-batch", false, "graph-fused: every local step uses all the client's training examples (exact gradients) instead of a minibatch.");
+  public static final ConfigKey GF_ETA_Z = decimal("graph-fused.eta-z", 0.0, 0.0, INF, "graph-fused: step η_z of the personal parts in the server's Z step (G columns = the clients' personal gradients); 0 = the round's train.lr, the same per-client step as the shared part.");
+  public static final ConfigKey GF_PENALTY = choice("graph-fused.penalty", "graph", List.of("graph", "nuclear"), "graph-fused: coupling of the personal parts: graph (Network Lasso λ Σ w_ij ‖z_i − z_j‖_p over the similarity network) or nuclear (λ‖Z‖_*, no graph).");
+  public static final ConfigKey GF_LAMBDA = decimal("graph-fused.lambda", 0.01, 0.0, INF, "graph-fused: weight λ of the penalty in the objective (1/N) Σ_n f_n(y(n)) + λ·penalty(Z).");
+  public static final ConfigKey GF_P = choice("graph-fused.p", "2", List.of("1", "2", "inf"), "graph-fused: norm of the edge differences: 2 fuses whole personal parts, 1 coordinate by coordinate, inf whole parts with equalised differences.");
+  public static final ConfigKey GF_RHO = decimal("graph-fused.rho", 1.0, 1e-12, INF, "graph-fused: ADMM penalty ρ of the Z step.");
+  public static final ConfigKey GF_TOLERANCE = decimal("graph-fused.tolerance", 1e-6, 0.0, INF, "graph-fused: ADMM absolute and relative tolerance ε of the residuals (Boyd et al. 2011, §3.3.1).");
+  public static final ConfigKey GF_MAX_ITERATIONS = integer("graph-fused.max-iterations", 1000, 1, MAX, "graph-fused: cap on ADMM iterations per Z step.");
 
   // codec: how messages are encoded (README "Communication-efficient updates")
   public static final ConfigKey CODEC_UPLINK = choice("codec.uplink", "float64", org.fedspark.codec.Codecs.NAMES, "Codec of the clients' uploads: float64 (exact), float32, piecewise (runs of equal values), kmeans (k levels, then piecewise), topk, qsgd, sign (scaled sign).");
@@ -169,6 +179,7 @@ public final class Keys {
       CL_CLIENT_NOISE, CL_SAMPLE_LABELS, ROT_GROUPS,
       GRAPH_SPACE, GRAPH_K, GRAPH_MODE, GRAPH_WEIGHTS, GRAPH_METHOD, GRAPH_EXACT_MAX, GRAPH_TREES, GRAPH_LEAF,
       GRAPH_REFINE, GRAPH_RECALL_SAMPLE, GRAPH_RFF, GRAPH_BANDWIDTH, GRAPH_LABEL_WEIGHT, GRAPH_SKETCH_DIM,
+      GRAPH_MODEL_WARMUP,
       SCHEME, CLIENTS, DIRICHLET_ALPHA, SHARDS, QUANTITY_SIGMA,
       MODEL, HIDDEN, WEIGHT_DECAY, BLOCKS,
       ALGORITHM, FRACTION, EPOCHS, BATCH, LR, LR_SCHEDULE, LR_DECAY, LR_MIN, LR_WARMUP, MOMENTUM,
@@ -177,6 +188,7 @@ public final class Keys {
       MU, FT_EPOCHS, DITTO_LAMBDA, DITTO_EPOCHS, FEDREP_HEAD_EPOCHS, APFL_ALPHA, APFL_ADAPT,
       FEDSLR_ALPHA, FEDSLR_RANK_THRESHOLD, FEDSLR_SPARSE_THRESHOLD, FEDSLR_PERSONAL_EPOCHS,
       PFEDME_LAMBDA, PFEDME_PERSONAL_LR, PFEDME_INNER_STEPS, PFEDME_BETA,
+      GF_LOCAL_STEPS, GF_FULL_BATCH, GF_ETA_Z, GF_PENALTY, GF_LAMBDA, GF_P, GF_RHO, GF_TOLERANCE, GF_MAX_ITERATIONS,
       CODEC_UPLINK, CODEC_DOWNLINK, CODEC_ERROR_FEEDBACK, CODEC_VALUES, CODEC_KMEANS_LEVELS, CODEC_TOPK_FRACTION,
       CODEC_QSGD_LEVELS, LAMBDA_GAMMA, LAMBDA_SOLVER, LAMBDA_ADMM_ITERATIONS, LAMBDA_ADMM_TOLERANCE, LAMBDA_ADMM_KAPPA,
       LAMBDA_ORDER, STRAGGLERS_FRACTION, STRAGGLERS_MODE);

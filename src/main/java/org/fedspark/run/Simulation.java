@@ -86,7 +86,8 @@ public final class Simulation {
           cfg.getString(Keys.MODEL), model.layout().size());
       console.printf("fedspark: Spark %s, master %s, %d partitions; %s; output %s%n", spark.version(),
           spark.sparkContext().master(), fed.partitioner().numPartitions(), report.blas(), out.uri());
-      runRounds(jsc, fed, model, alg, transport, report, rows, start);
+      int[] groups = org.fedspark.data.ClientGroups.of(spec, fed.info().numClients());
+      runRounds(jsc, fed, model, alg, transport, report, rows, start, groups);
       report.finish(RunStatus.COMPLETED, "", rows);
       return new SimulationResult(RunStatus.COMPLETED, "", List.copyOf(rows), report.summary(), out.uri());
     } catch (DivergenceException e) {
@@ -124,12 +125,13 @@ public final class Simulation {
   }
 
   private void runRounds(JavaSparkContext jsc, FederatedData fed, Model model, FederatedAlgorithm alg,
-      Transport transport, RunReport report, List<RoundMetrics> rows, long start) {
+      Transport transport, RunReport report, List<RoundMetrics> rows, long start, int[] groups) {
     long seed = cfg.getLong(Keys.SEED);
     int rounds = cfg.getInt(Keys.ROUNDS);
     int evalEvery = cfg.getInt(Keys.EVAL_EVERY);
     ServerStrategy server = alg.server();
     server.initialize(new ServerContext(model, fed.info(), InitialParams.of(model, seed), seed));
+    server.prepare(new org.fedspark.server.ServerResources(fed, out, groups));
     ClientSampler sampler = new ClientSampler(fed.info().numClients(), cfg.getDouble(Keys.FRACTION), seed);
     if (alg.client().stateful() || transport.errorFeedback()) {
       jsc.setCheckpointDir(checkpointDir());

@@ -15,6 +15,13 @@ public interface ServerStrategy {
   /** Called once before round 1. */
   void initialize(ServerContext ctx);
 
+  /**
+   * Called once after {@link #initialize} and before round 1, with the federation and the output
+   * directory, for servers that must look at every client before training (a similarity network over
+   * client summaries). Default: nothing.
+   */
+  default void prepare(ServerResources resources) {}
+
   /** The messages for round {@code round} (from 1) to the sampled clients (sorted ids). */
   RoundPlan configureFit(int round, int[] sampledClients);
 
