@@ -282,7 +282,7 @@ class LocalSolverTest {
 
     @Override
     public EvalStats evaluate(double[] params, LocalDataset data) {
-      throw new UnsupportedOperationException("not used by LocalSgd");
+      throw new UnsupportedOperationException("the solver never evaluates");
     }
 
     @Override
