@@ -4,12 +4,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
+import org.fedspark.graph.ExactKnn;
+import org.fedspark.graph.KnnGraph;
 import org.fedspark.optim.GraphFusedZSolver;
 import org.fedspark.optim.LowRankZStep;
 import org.fedspark.optim.Svt;
@@ -86,10 +85,10 @@ public class GraphFusedZStepBench {
         points[i * DIM + k] = where[group[i]][k] + 0.05 * rng.nextGaussian();
       }
     }
-    int[][] edges = knnEdges(points);
-    int[] from = edges[0];
-    int[] to = edges[1];
-    double[] w = weights(points, from, to);
+    KnnGraph graph = knnGraph(points, N, DIM, K);
+    int[] from = graph.from();
+    int[] to = graph.to();
+    double[] w = graph.weights();
     int m = from.length;
     double[][] centres = new double[GROUPS][D2];
     for (double[] c : centres) {
@@ -163,62 +162,16 @@ public class GraphFusedZStepBench {
     return rt.totalMemory() - rt.freeMemory();
   }
 
-  /** Symmetrised kNN graph: an edge wherever either endpoint is among the other's K nearest (brute force). */
-  static int[][] knnEdges(double[] p) {
-    int[][] nbr = new int[N][K];
-    IntStream.range(0, N).parallel().forEach(i -> {
-      int[] best = nbr[i];
-      double[] bd = new double[K];
-      Arrays.fill(bd, Double.POSITIVE_INFINITY);
-      for (int j = 0; j < N; j++) {
-        if (j == i) {
-          continue;
-        }
-        double d = dist2(p, i, j);
-        if (d < bd[K - 1]) {
-          int pos = K - 1;
-          while (pos > 0 && bd[pos - 1] > d) {
-            bd[pos] = bd[pos - 1];
-            best[pos] = best[pos - 1];
-            pos--;
-          }
-          bd[pos] = d;
-          best[pos] = j;
-        }
-      }
-    });
-    Set<Long> seen = new HashSet<>();
-    int[] from = new int[N * K];
-    int[] to = new int[N * K];
-    int m = 0;
-    for (int i = 0; i < N; i++) {
-      for (int j : nbr[i]) {
-        if (seen.add((long) Math.min(i, j) * N + Math.max(i, j))) {
-          from[m] = i;
-          to[m++] = j;
-        }
-      }
+  /**
+   * The symmetric (union) kNN graph of {@code n} points of dimension {@code dim} stored row by row, with
+   * Gaussian weights {@code exp(−d²/σ²)} (σ² the median kNN distance²): fedspark's own graph builder.
+   */
+  static KnnGraph knnGraph(double[] flat, int n, int dim, int k) {
+    double[][] rows = new double[n][];
+    for (int i = 0; i < n; i++) {
+      rows[i] = Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
     }
-    return new int[][] {Arrays.copyOf(from, m), Arrays.copyOf(to, m)};
-  }
-
-  /** Gaussian kernel {@code exp(−d²/median d²)} over the edges' squared distances. */
-  static double[] weights(double[] p, int[] from, int[] to) {
-    double[] d = new double[from.length];
-    for (int e = 0; e < d.length; e++) {
-      d[e] = dist2(p, from[e], to[e]);
-    }
-    double median = Arrays.stream(d).sorted().toArray()[d.length / 2];
-    return Arrays.stream(d).map(x -> Math.exp(-x / median)).toArray();
-  }
-
-  static double dist2(double[] p, int i, int j) {
-    double d = 0;
-    for (int c = 0; c < DIM; c++) {
-      double t = p[i * DIM + c] - p[j * DIM + c];
-      d += t * t;
-    }
-    return d;
+    return KnnGraph.of(ExactKnn.search(rows, k), KnnGraph.Symmetrization.UNION, KnnGraph.Weighting.GAUSSIAN);
   }
 
   /** Puts {@link #solver} back to the state before the warm solve; not timed. */

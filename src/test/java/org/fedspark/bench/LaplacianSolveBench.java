@@ -8,11 +8,10 @@ import breeze.math.MutableInnerProductVectorSpace;
 import breeze.optimize.linear.ConjugateGradient;
 import breeze.storage.Zero;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.fedspark.graph.KnnGraph;
 import org.fedspark.optim.Csr;
 import org.fedspark.optim.Pcg;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -107,58 +106,14 @@ public class LaplacianSolveBench {
         warm.totalIterations() / (double) RHS, warm.maxIterations(), worst);
   }
 
-  /** Symmetrised kNN graph: an edge wherever either endpoint is among the other's K nearest. */
+  /** The Laplacian of a symmetric 10-NN graph of uniform random points, Gaussian weights (fedspark's builder). */
   static Csr knnLaplacian(SplittableRandom rng) {
     double[] p = new double[N * DIM];
     for (int i = 0; i < p.length; i++) {
       p[i] = rng.nextDouble();
     }
-    int[][] nbr = new int[N][K];
-    double[][] dist = new double[N][K];
-    IntStream.range(0, N).parallel().forEach(i -> {
-      int[] best = nbr[i];
-      double[] bd = dist[i];
-      Arrays.fill(bd, Double.POSITIVE_INFINITY);
-      for (int j = 0; j < N; j++) {
-        if (j == i) {
-          continue;
-        }
-        double d = 0;
-        for (int c = 0; c < DIM; c++) {
-          double t = p[i * DIM + c] - p[j * DIM + c];
-          d += t * t;
-        }
-        if (d < bd[K - 1]) {
-          int pos = K - 1;
-          while (pos > 0 && bd[pos - 1] > d) {
-            bd[pos] = bd[pos - 1];
-            best[pos] = best[pos - 1];
-            pos--;
-          }
-          bd[pos] = d;
-          best[pos] = j;
-        }
-      }
-    });
-    double[] all = Arrays.stream(dist).flatMapToDouble(Arrays::stream).sorted().toArray();
-    double median = all[all.length / 2];
-    Set<Long> seen = new HashSet<>();
-    int[] from = new int[N * K];
-    int[] to = new int[N * K];
-    double[] w = new double[N * K];
-    int m = 0;
-    for (int i = 0; i < N; i++) {
-      for (int k = 0; k < K; k++) {
-        int j = nbr[i][k];
-        long key = (long) Math.min(i, j) * N + Math.max(i, j);
-        if (seen.add(key)) {
-          from[m] = i;
-          to[m] = j;
-          w[m++] = Math.exp(-dist[i][k] / median);
-        }
-      }
-    }
-    return Csr.laplacian(N, Arrays.copyOf(from, m), Arrays.copyOf(to, m), Arrays.copyOf(w, m));
+    KnnGraph g = GraphFusedZStepBench.knnGraph(p, N, DIM, K);
+    return Csr.laplacian(N, g.from(), g.to(), g.weights());
   }
 
   /** {@code I + c·L} as a Breeze CSCMatrix: symmetric, so the CSR arrays are its CSC arrays. */
