@@ -4,7 +4,9 @@ import org.fedspark.config.AlgorithmName;
 import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
+import org.fedspark.model.Adapters;
 import org.fedspark.model.BlockRoles;
+import org.fedspark.model.Composition;
 import org.fedspark.model.Model;
 
 /** Builds the configured {@link FederatedAlgorithm} from the {@code algorithm.*}, {@code train.*} and {@code server.*} keys. */
@@ -30,6 +32,18 @@ public final class Algorithms {
           + " applies to averaging servers; " + label + " has its own server update; remove it");
     }
     FedAvgServer averaging = new FedAvgServer(split, serverLr, optimizer);
+    // Ditto, APFL, FedSLR and pFedMe train two full models on a client (a global or low-rank one and a
+    // personal one); the others train the split's unfrozen blocks.
+    long twoModels = 2L * model.layout().size();
+    long trainable = switch (name) {
+      case DITTO, APFL, FEDSLR, PFEDME -> twoModels;
+      default -> split.trainable().size();
+    };
+    return create(cfg, model, name, label, split, training, clientLr, serverLr, optimizer, averaging).withTrainable(trainable);
+  }
+
+  private static FederatedAlgorithm create(FedConfig cfg, Model model, AlgorithmName name, String label, ParamSplit split,
+      LocalTraining training, Schedule clientLr, Schedule serverLr, ServerOptimizer optimizer, FedAvgServer averaging) {
     return switch (name) {
       // FedAvg discards stragglers' partial work, as in FedProx's experiments; the others keep it.
       case FEDAVG -> new FederatedAlgorithm(label, new FedAvgServer(split, serverLr, optimizer, true),
@@ -44,7 +58,13 @@ public final class Algorithms {
           new DittoClient(training, cfg.getDouble(Keys.DITTO_LAMBDA), cfg.getInt(Keys.DITTO_EPOCHS)));
       case APFL -> new FederatedAlgorithm(label, averaging,
           new ApflClient(training, cfg.getDouble(Keys.APFL_ALPHA), cfg.getBoolean(Keys.APFL_ADAPT)));
-      case LOCAL -> new FederatedAlgorithm(label, new SilentServer(), new LocalOnlyClient(training));
+      case LOCAL -> new FederatedAlgorithm(label, new SilentServer(), new LocalOnlyClient(split, training));
+      // FedIT, FFA-LoRA and FedSA-LoRA are FedAvg over adapters: they differ only in the roles of A and B.
+      case FEDIT, FFA_LORA, FEDSA_LORA -> new FederatedAlgorithm(label, new FedAvgServer(split, serverLr, optimizer),
+          new FedAvgClient(split, training, 0.0, 0));
+      case FEDLORA_OPT -> new FederatedAlgorithm(label,
+          new FedAvgServer(split, serverLr, optimizer, false, UnitDirections.of(split)),
+          new FedLoraOptClient(split, training, cfg.getInt(Keys.FEDLORA_OPT_LOCAL_EPOCHS)));
       case FEDSLR -> {
         if (cfg.getDouble(Keys.SERVER_LR) != 1.0) {
           throw new ConfigException("key '" + Keys.SERVER_LR.path() + "' does not apply to fedslr, whose server step is"
@@ -91,6 +111,10 @@ public final class Algorithms {
    * (Ditto, APFL, local-only) share every block of their global model and refuse another split.
    */
   static ParamSplit split(FedConfig cfg, Model model, AlgorithmName name) {
+    Adapters adapters = adapters(cfg, model, name);
+    if (!adapters.isEmpty()) {
+      return adapterSplit(cfg, model, name, adapters);
+    }
     String spec = cfg.getString(Keys.BLOCKS);
     boolean headPersonal = name == AlgorithmName.FEDPER || name == AlgorithmName.FEDREP;
     boolean wholeModel = name == AlgorithmName.DITTO || name == AlgorithmName.APFL || name == AlgorithmName.LOCAL
@@ -105,6 +129,83 @@ public final class Algorithms {
       return ParamSplit.of(model, BlockRoles.parse(effective, model.layout()));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("key '" + Keys.BLOCKS.path() + "' = " + effective + ": " + e.getMessage());
+    }
+  }
+
+  /** The adapters {@code model.lora.*} ask for; {@link Adapters#NONE} without {@code model.lora.blocks}. */
+  static Adapters adapters(FedConfig cfg, Model model, AlgorithmName name) {
+    String blocks = cfg.getString(Keys.LORA_BLOCKS);
+    String label = org.fedspark.config.ConfigKey.label(name);
+    if (blocks.isBlank()) {
+      if (name.isLora()) {
+        throw new ConfigException(label + " fine-tunes LoRA adapters: set '" + Keys.LORA_BLOCKS.path()
+            + "' to the weight matrices to adapt (e.g. 'all'), and '" + Keys.BASE.path() + "' to the pretrained run");
+      }
+      return Adapters.NONE;
+    }
+    String decompose = cfg.getString(Keys.LORA_DECOMPOSE);
+    if (name == AlgorithmName.FEDLORA_OPT && !decompose.equals("auto") && !decompose.equals("both")) {
+      throw new ConfigException("key '" + Keys.LORA_DECOMPOSE.path() + "' = " + decompose + ": " + label
+          + " tunes A's directions and B's magnitudes, so it splits both factors; use 'both' or 'auto'");
+    }
+    boolean both = decompose.equals("both") || (decompose.equals("auto") && name == AlgorithmName.FEDLORA_OPT);
+    try {
+      return Adapters.on(model.layout(), blocks, cfg.getInt(Keys.LORA_RANK), cfg.getDouble(Keys.LORA_ALPHA),
+          both || decompose.equals("a"), both || decompose.equals("b"),
+          cfg.getString(Keys.LORA_AXIS).equals("cols") ? Composition.Axis.COLS : Composition.Axis.ROWS);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("key '" + Keys.LORA_BLOCKS.path() + "' = " + blocks + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The roles of the blocks once adapters are in place: everything frozen but the adapter factors
+   * (the base weights and every block without an adapter keep the pretrained values), the factors
+   * shared, then the adapter algorithm's own rule, then {@code model.blocks}:
+   * <ul>
+   *   <li>FedIT: A and B shared;
+   *   <li>FFA-LoRA: A frozen at its random initialization, B shared;
+   *   <li>FedSA-LoRA: A shared, B personal;
+   *   <li>FedLoRA-Optimizer: A's directions shared, B's magnitudes personal, A's magnitudes and B's
+   *       directions frozen.
+   * </ul>
+   * Other algorithms that train through block roles (FedAvg, FedProx, FedAvg-FT, FedPer, FedRep,
+   * graph-fused, local-only) take the common default; FedPer and FedRep need {@code model.blocks} to say
+   * which factors are personal. Ditto, APFL, FedSLR and pFedMe keep a whole model per client and
+   * refuse adapters.
+   */
+  static ParamSplit adapterSplit(FedConfig cfg, Model model, AlgorithmName name, Adapters adapters) {
+    String label = org.fedspark.config.ConfigKey.label(name);
+    String spec = cfg.getString(Keys.BLOCKS);
+    boolean wholeModel = name == AlgorithmName.DITTO || name == AlgorithmName.APFL || name == AlgorithmName.FEDSLR
+        || name == AlgorithmName.PFEDME;
+    if (wholeModel) {
+      throw new ConfigException("key '" + Keys.LORA_BLOCKS.path() + "' = " + cfg.getString(Keys.LORA_BLOCKS)
+          + " does not apply to " + label + ", which keeps a whole model per client; adapters are trained by fedit, "
+          + "ffa-lora, fedsa-lora, fedlora-opt, and by fedavg, fedprox, fedavg-ft, fedper, fedrep, graph-fused, local");
+    }
+    if (name == AlgorithmName.LOCAL && !spec.isBlank()) {
+      throw new ConfigException("key '" + Keys.BLOCKS.path() + "' = " + spec + " does not apply to " + label
+          + ", which trains every adapter factor on each client and sends nothing; remove it");
+    }
+    if ((name == AlgorithmName.FEDPER || name == AlgorithmName.FEDREP) && spec.isBlank()) {
+      throw new ConfigException(label + " with adapters needs '" + Keys.BLOCKS.path() + "' to say which adapter "
+          + "factors are personal, e.g. 'personal W2.lora_*'");
+    }
+    String rule = switch (name) {
+      case FFA_LORA -> "; frozen *" + Adapters.A + "*";
+      case FEDSA_LORA -> "; personal *" + Adapters.B + "*";
+      case FEDLORA_OPT -> "; frozen *.lora_*; shared *" + Adapters.A + Adapters.DIR + "; personal *" + Adapters.B
+          + Adapters.MAG;
+      case GRAPH_FUSED -> "; additive *.lora_*";
+      default -> "";
+    };
+    String full = "frozen all; shared *.lora_*" + rule + (spec.isBlank() ? "" : "; " + spec);
+    try {
+      return ParamSplit.of(model, adapters, full);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("key '" + Keys.BLOCKS.path() + "' = " + spec + " (after the adapter default '"
+          + "frozen all; shared *.lora_*" + rule + "'): " + e.getMessage());
     }
   }
 }

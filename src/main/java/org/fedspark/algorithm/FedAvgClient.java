@@ -25,7 +25,13 @@ import org.fedspark.codec.Message;
  *       and only the body is averaged;
  *   <li>FedAvg + fine-tuning: the personalized model is the global model after {@code fineTuneEpochs}
  *       local epochs on the client's own training data (evaluated without changing the federated
- *       training).
+ *       training);
+ *   <li>the federated LoRA methods that differ only in which factor is trained and which is averaged
+ *       (LoRA adapters on a frozen pretrained base, {@code model.lora.*}): FedIT (Zhang et al., "Towards
+ *       Building the Federated GPT: Federated Instruction Tuning", ICASSP 2024: A and B shared), FFA-LoRA
+ *       (Sun et al., "Improving LoRA in Privacy-preserving Federated Learning", ICLR 2024: A frozen at its
+ *       random initialization, B shared) and FedSA-LoRA (Guo et al., "Selective Aggregation for Low-Rank
+ *       Adaptation in Federated Learning", ICLR 2025: A shared, B personal).
  * </ul>
  */
 public final class FedAvgClient implements ClientStrategy {
@@ -57,14 +63,21 @@ public final class FedAvgClient implements ClientStrategy {
   public FitResult fit(ClientContext ctx, ClientState state, Message fromServer) {
     double[] received = fromServer.vector(FedAvgServer.PARAMS);
     double[] theta = split.assemble(received, state, ctx.seed());
+    double[] start = theta.clone();
     LocalProblem problem = LocalProblem.of(split.objective()).trainable(split.trainable());
     if (mu > 0) {
-      problem.proximal(split.shared(), mu, theta.clone());
+      problem.proximal(split.shared(), mu, start);
     }
     TrainStats stats = LocalSolver.train(problem, theta, ctx.train(), ctx.budgeted(training.options(ctx.round())),
         ctx.rng("sgd"));
     Message up = FedAvgServer.upload(split.sharedDelta(theta, received), ctx.train().size());
-    return new FitResult(split.keep(theta, state), up, stats);
+    return new FitResult(split.keep(theta, state), up, stats, AdapterChange.of(split, start, theta));
+  }
+
+  /** With LoRA adapters, how far local training moved A and B ({@link AdapterChange}). */
+  @Override
+  public java.util.List<org.fedspark.client.ClientMetric> clientMetrics() {
+    return AdapterChange.metrics(split);
   }
 
   @Override

@@ -16,7 +16,9 @@ import org.fedspark.server.ServerStrategy;
  * participants. With η_s = 1 (the default) this is plain FedAvg; other server step sizes and schedules
  * are the "server learning rate" of Reddi et al., ICLR 2021, and a {@link ServerOptimizer} other than
  * SGD replaces the plain step by their FedAdagrad, FedAdam or FedYogi update on the same mean delta.
- * Personal and frozen blocks never travel ({@link ParamSplit}).
+ * Personal and frozen blocks never travel ({@link ParamSplit}). An optional {@link Projection} maps the
+ * model back onto a constraint set after every step (FedLoRA-Optimizer's unit-norm directions,
+ * {@link UnitDirections}).
  */
 public final class FedAvgServer implements ServerStrategy {
   static final String PARAMS = "params";
@@ -31,6 +33,17 @@ public final class FedAvgServer implements ServerStrategy {
    * systems-heterogeneity experiments (Li et al., MLSys 2020, section 5); FedProx keeps them.
    */
   private final boolean dropStragglers;
+  /**
+   * A map applied in place to the full stored parameters once at the start and after every server
+   * step, e.g. re-normalizing averaged directions ({@link UnitDirections}).
+   */
+  @FunctionalInterface
+  interface Projection extends java.io.Serializable {
+    void apply(double[] storedParams);
+  }
+
+  /** Null for none. */
+  private final Projection projection;
   /** The full stored parameter vector; only its shared blocks ever change. */
   private double[] global;
   private double lastLr = Double.NaN;
@@ -46,10 +59,16 @@ public final class FedAvgServer implements ServerStrategy {
   }
 
   public FedAvgServer(ParamSplit split, Schedule lr, ServerOptimizer optimizer, boolean dropStragglers) {
+    this(split, lr, optimizer, dropStragglers, null);
+  }
+
+  /** @param projection applied after every step (and to the initial model); null for none */
+  FedAvgServer(ParamSplit split, Schedule lr, ServerOptimizer optimizer, boolean dropStragglers, Projection projection) {
     this.split = split;
     this.lr = lr;
     this.optimizer = optimizer;
     this.dropStragglers = dropStragglers;
+    this.projection = projection;
   }
 
   /**
@@ -63,6 +82,9 @@ public final class FedAvgServer implements ServerStrategy {
   @Override
   public void initialize(ServerContext ctx) {
     global = split.initial(ctx.seed());
+    if (projection != null) {
+      projection.apply(global);
+    }
   }
 
   @Override
@@ -94,6 +116,9 @@ public final class FedAvgServer implements ServerStrategy {
     optimizer.step(x, step, lastLr);
     double[] next = global.clone();
     split.shared().scatter(x, next);
+    if (projection != null) {
+      projection.apply(next);
+    }
     global = next;
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import org.fedspark.client.ClientState;
 import org.fedspark.client.InitialParams;
 import org.fedspark.client.Objective;
+import org.fedspark.model.Adapters;
 import org.fedspark.model.BlockRoles;
 import org.fedspark.data.Seeds;
 import org.fedspark.model.Composition;
@@ -30,6 +31,7 @@ public final class ParamSplit implements Serializable {
   public static final String ADDITIVE_SUFFIX = "personal";
 
   private final Model model;
+  private final Adapters adapters;
   private final BlockRoles roles;
   private final Composition composition;
   private final BlockSet shared;
@@ -39,10 +41,11 @@ public final class ParamSplit implements Serializable {
   private transient double[] initialCache;
   private transient long initialSeed;
 
-  private ParamSplit(Model model, BlockRoles roles) {
+  private ParamSplit(Model model, Adapters adapters, BlockRoles roles) {
     this.model = model;
+    this.adapters = adapters;
     this.roles = roles;
-    Composition.Builder c = Composition.builder(model.layout());
+    Composition.Builder c = adapters.apply(Composition.builder(model.layout()));
     List<String> sharedNames = new ArrayList<>();
     List<String> personalNames = new ArrayList<>();
     List<String> frozenNames = new ArrayList<>();
@@ -67,12 +70,29 @@ public final class ParamSplit implements Serializable {
 
   /** The split {@code roles} defines over the model's blocks. */
   public static ParamSplit of(Model model, BlockRoles roles) {
-    return new ParamSplit(model, roles);
+    return new ParamSplit(model, Adapters.NONE, roles);
+  }
+
+  /**
+   * The split over the blocks the model is stored as once {@code adapters} are in place (e.g.
+   * {@code W1.base, W1.lora_A, W1.lora_B, b1, ...}): {@code spec} is a {@link BlockRoles} spec over
+   * those blocks.
+   *
+   * @throws IllegalArgumentException for a spec that does not fit the stored blocks
+   */
+  public static ParamSplit of(Model model, Adapters adapters, String spec) {
+    ParamLayout stored = adapters.apply(Composition.builder(model.layout())).build().stored();
+    return new ParamSplit(model, adapters, BlockRoles.parse(spec, stored));
   }
 
   /** Every block shared: plain federated averaging. */
   public static ParamSplit allShared(Model model) {
-    return new ParamSplit(model, BlockRoles.allShared(model.layout()));
+    return new ParamSplit(model, Adapters.NONE, BlockRoles.allShared(model.layout()));
+  }
+
+  /** The LoRA adapters the stored blocks include ({@link Adapters#NONE} when there are none). */
+  public Adapters adapters() {
+    return adapters;
   }
 
   public Model model() {
@@ -84,8 +104,9 @@ public final class ParamSplit implements Serializable {
   }
 
   /**
-   * Layout of the stored parameters: the model's, except that an additive block b is stored as two
-   * blocks, b (the shared part x_b) and {@code b.personal} (the personal part z_b).
+   * Layout of the stored parameters: the model's, except that an adapted block W is stored as
+   * {@code W.base, W.lora_A, W.lora_B} (each factor possibly as {@code .mag, .dir}) and an additive block b
+   * as two blocks, b (the shared part x_b) and {@code b.personal} (the personal part z_b).
    */
   public ParamLayout layout() {
     return composition.stored();
@@ -120,7 +141,8 @@ public final class ParamSplit implements Serializable {
   /** The run's common initial stored parameters (the server and every client derive the same ones). */
   public double[] initial(long seed) {
     if (initialCache == null || initialSeed != seed) {
-      // Additive personal parts start at 0, so every client starts at the common initial model.
+      // Additive personal parts and LoRA factors B start at 0, so every client starts at the common
+      // initial model (the pretrained one with model.base).
       initialCache = composition.initialStored(InitialParams.of(model, seed), Seeds.stream(seed, -1, -1, "compose"));
       initialSeed = seed;
     }

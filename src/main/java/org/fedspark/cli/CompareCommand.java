@@ -125,7 +125,7 @@ final class CompareCommand implements Callable<Integer> {
       try {
         Comparison.Row written = Comparison.readRunDir(in.label(), runDir, hadoop);
         return new Comparison.Row(written.label(), "failed", message, written.algorithm(), written.model(),
-            written.metrics(), written.paramsPerClient(), written.wallSeconds(), written.runDir());
+            written.metrics(), written.paramsPerClient(), written.trainableParams(), written.wallSeconds(), written.runDir());
       } catch (RuntimeException unreadable) {
         return Comparison.failed(in.label(), message, runDir);
       }

@@ -9,5 +9,11 @@ package org.fedspark.config;
 public enum AlgorithmName {
   FEDAVG, FEDPROX, FEDAVG_FT, LOCAL, FEDPER, FEDREP, DITTO, APFL,
   FEDSLR, PFEDME,
-  GRAPH_FUSED
+  GRAPH_FUSED,
+  FEDIT, FFA_LORA, FEDSA_LORA, FEDLORA_OPT;
+
+  /** The federated LoRA methods: they train adapters ({@code model.lora.blocks}) on a frozen base. */
+  public boolean isLora() {
+    return this == FEDIT || this == FFA_LORA || this == FEDSA_LORA || this == FEDLORA_OPT;
+  }
 }

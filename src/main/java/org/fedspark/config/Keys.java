@@ -53,6 +53,8 @@ public final class Keys {
   public static final ConfigKey SPLIT_COLUMN = string("data.split-column", "", "csv/parquet: column saying each row's split (data.split-train / data.split-test); rows are then used as given and data.test-fraction does not apply. Empty = fedspark splits each client.");
   public static final ConfigKey SPLIT_TRAIN = string("data.split-train", "train", "Value of data.split-column that marks a training row.");
   public static final ConfigKey SPLIT_TEST = string("data.split-test", "test", "Value of data.split-column that marks a test row.");
+  public static final ConfigKey HOLDOUT_FRACTION = decimal("data.holdout-fraction", 0.0, 0.0, 0.99, "Share of the pooled examples (fashion-mnist, rotated-fashion-mnist, and csv/libsvm/parquet without a client column) set aside before the split into clients, drawn from run.seed; e.g. for pretraining a base model (model.base). 0 = none.");
+  public static final ConfigKey USE_HOLDOUT = bool("data.use-holdout", false, "Split the held-out share (data.holdout-fraction) into partition.clients clients instead of the rest; with one client this is centralized training on it, e.g. a pretraining run.");
   public static final ConfigKey LEAF_TEST = string("data.leaf-test", "", "leaf: test JSON files or directories (comma-separated); data.path holds the training files. Empty = fedspark splits each user (data.test-fraction).");
 
   // synthetic
@@ -104,10 +106,16 @@ public final class Keys {
   public static final ConfigKey MODEL = choice("model.type", Models.Type.SOFTMAX, Models.Type.class, "Model: multinomial softmax regression, binary logistic regression, or a one-hidden-layer ReLU MLP.");
   public static final ConfigKey HIDDEN = integer("model.hidden", 64, 1, MAX, "Hidden units of the MLP.");
   public static final ConfigKey WEIGHT_DECAY = decimal("model.weight-decay", 0.0, 0.0, INF, "L2 weight decay on weight matrices (not biases).");
+  public static final ConfigKey BASE = string("model.base", "", "Output directory of an earlier run whose saved global model (models/) is this run's starting point, the same model type and shape: every client and the server start from it. With model.lora.blocks it is the frozen base the adapters fine-tune. Empty = train from the usual initialization.");
+  public static final ConfigKey LORA_BLOCKS = string("model.lora.blocks", "", "Weight matrices that get a LoRA adapter W = W0 + (alpha/rank)·B·A (block names or globs, space-separated, or 'all' for every weight matrix), e.g. 'W1 W2'. Each becomes the blocks W.base, W.lora_A, W.lora_B, with roles in model.blocks. Empty = no adapters.");
+  public static final ConfigKey LORA_RANK = integer("model.lora.rank", 4, 1, MAX, "LoRA rank r: A is r × cols, B is rows × r.");
+  public static final ConfigKey LORA_ALPHA = decimal("model.lora.alpha", 8.0, 1e-12, INF, "LoRA scale α: the update is (α/r)·B·A.");
+  public static final ConfigKey LORA_DECOMPOSE = choice("model.lora.decompose", "auto", List.of("auto", "none", "a", "b", "both"), "Split LoRA factors into magnitude and direction, X = m·V/‖V‖ per unit (DoRA): blocks W.lora_A.mag, W.lora_A.dir (and B's). auto = both for fedlora-opt, none otherwise.");
+  public static final ConfigKey LORA_AXIS = choice("model.lora.axis", "rows", List.of("rows", "cols"), "Units of the magnitude–direction split and of the lora_*_change metrics: the rows of A and B (one per output unit of x → A·x and of B·(A·x)), or their columns.");
 
   // algorithm and training
   public static final ConfigKey ALGORITHM = choice("algorithm.name", AlgorithmName.FEDAVG, AlgorithmName.class, "Federated algorithm (the README's algorithm table says what each does).");
-  public static final ConfigKey BLOCKS = string("model.blocks", "", "Role of each parameter block: rules 'ROLE PATTERN...' separated by ';', roles shared, personal, additive, frozen; patterns are block names, globs, all, head, body (e.g. 'personal head'). Empty = the algorithm's default (all shared; head personal for fedper and fedrep).");
+  public static final ConfigKey BLOCKS = string("model.blocks", "", "Role of each parameter block: rules 'ROLE PATTERN...' separated by ';', roles shared, personal, additive, frozen; patterns are block names, globs, all, head, body (e.g. 'personal head'). Empty = the algorithm's default (all shared; head personal for fedper and fedrep; with LoRA adapters, everything but the adapter factors frozen, plus the adapter algorithm's own rule). With adapters the blocks are the stored ones (W1.base, W1.lora_A, ...) and these rules come after the default.");
   public static final ConfigKey FRACTION = decimal("train.client-fraction", 0.1, 1e-9, 1.0, "Fraction of clients sampled each round.");
   public static final ConfigKey EPOCHS = integer("train.local-epochs", 1, 1, MAX, "Local epochs per round.");
   public static final ConfigKey BATCH = integer("train.batch-size", 32, 1, MAX, "Minibatch size of local SGD.");
@@ -127,6 +135,7 @@ public final class Keys {
   public static final ConfigKey SERVER_BETA2 = decimal("server.beta2", 0.99, 0.0, 0.999999, "server.optimizer adam, yogi: decay β₂ of the second moment v.");
   public static final ConfigKey SERVER_TAU = decimal("server.tau", 1e-3, 1e-12, INF, "Adaptive server optimizers: τ in m/(√v + τ), the adaptivity floor; v starts at τ².");
   public static final ConfigKey MU = decimal("fedprox.mu", 0.01, 0.0, INF, "FedProx proximal weight μ.");
+  public static final ConfigKey FEDLORA_OPT_LOCAL_EPOCHS = integer("fedlora-opt.local-epochs", 1, 1, MAX, "fedlora-opt: epochs of the local stage (the personal blocks: B's magnitudes) that precede the global stage's train.local-epochs on the shared blocks (A's directions).");
   public static final ConfigKey FT_EPOCHS = integer("fedavg-ft.epochs", 1, 1, MAX, "fedavg-ft: local fine-tuning epochs before each client's personalized evaluation.");
   public static final ConfigKey DITTO_LAMBDA = decimal("ditto.lambda", 0.1, 0.0, INF, "Ditto: weight λ of the pull (λ/2)‖v − w‖² of each client's personal model v toward the global model w.");
   public static final ConfigKey DITTO_EPOCHS = integer("ditto.personal-epochs", 1, 1, MAX, "Ditto: local epochs on the personal model per round.");
@@ -175,7 +184,7 @@ public final class Keys {
       RUN_NAME, SEED, ROUNDS, EVAL_EVERY, CHECKPOINT_EVERY, RESUME_EVERY, SAVE_MODELS, OUT, OVERWRITE, PROGRESS,
       MASTER, UI, PARTITIONS, CHECKPOINT_DIR,
       SOURCE, PATH, LABEL_COLUMN, FEATURES_COLUMN, CLIENT_COLUMN, CSV_HEADER, NUM_FEATURES, NUM_CLASSES,
-      TEST_FRACTION, BAD_ROWS, EMPTY_CLIENTS, SPLIT_COLUMN, SPLIT_TRAIN, SPLIT_TEST, LEAF_TEST,
+      TEST_FRACTION, BAD_ROWS, EMPTY_CLIENTS, SPLIT_COLUMN, SPLIT_TRAIN, SPLIT_TEST, HOLDOUT_FRACTION, USE_HOLDOUT, LEAF_TEST,
       SYN_ALPHA, SYN_BETA, SYN_IID, SYN_CLIENTS, SYN_FEATURES, SYN_CLASSES,
       CL_CLIENTS, CL_GROUPS, CL_FEATURES, CL_CLASSES, CL_SAMPLES, CL_SAMPLES_SIGMA, CL_MEAN_SHIFT, CL_GROUP_SCALE,
       CL_CLIENT_NOISE, CL_SAMPLE_LABELS, ROT_GROUPS,
@@ -183,11 +192,11 @@ public final class Keys {
       GRAPH_REFINE, GRAPH_RECALL_SAMPLE, GRAPH_RFF, GRAPH_BANDWIDTH, GRAPH_LABEL_WEIGHT, GRAPH_SKETCH_DIM,
       GRAPH_MODEL_WARMUP,
       SCHEME, CLIENTS, DIRICHLET_ALPHA, SHARDS, QUANTITY_SIGMA,
-      MODEL, HIDDEN, WEIGHT_DECAY, BLOCKS,
+      MODEL, HIDDEN, WEIGHT_DECAY, BASE, LORA_BLOCKS, LORA_RANK, LORA_ALPHA, LORA_DECOMPOSE, LORA_AXIS, BLOCKS,
       ALGORITHM, FRACTION, EPOCHS, BATCH, LR, LR_SCHEDULE, LR_DECAY, LR_MIN, LR_WARMUP, MOMENTUM,
       SERVER_LR, SERVER_LR_SCHEDULE, SERVER_LR_DECAY, SERVER_LR_MIN, SERVER_LR_WARMUP,
       SERVER_OPTIMIZER, SERVER_BETA1, SERVER_BETA2, SERVER_TAU,
-      MU, FT_EPOCHS, DITTO_LAMBDA, DITTO_EPOCHS, FEDREP_HEAD_EPOCHS, APFL_ALPHA, APFL_ADAPT,
+      MU, FEDLORA_OPT_LOCAL_EPOCHS, FT_EPOCHS, DITTO_LAMBDA, DITTO_EPOCHS, FEDREP_HEAD_EPOCHS, APFL_ALPHA, APFL_ADAPT,
       FEDSLR_ALPHA, FEDSLR_RANK_THRESHOLD, FEDSLR_SPARSE_THRESHOLD, FEDSLR_PERSONAL_EPOCHS,
       PFEDME_LAMBDA, PFEDME_PERSONAL_LR, PFEDME_INNER_STEPS, PFEDME_BETA,
       GF_LOCAL_STEPS, GF_FULL_BATCH, GF_ETA_Z, GF_PENALTY, GF_LAMBDA, GF_P, GF_RHO, GF_TOLERANCE, GF_MAX_ITERATIONS,

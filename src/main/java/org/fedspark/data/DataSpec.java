@@ -29,6 +29,8 @@ import java.io.Serializable;
  *     null when fedspark draws the split itself
  * @param leafTest LEAF test files or directories (comma-separated); empty when the LEAF data has no
  *     test files and fedspark draws each user's split with {@code testFraction}
+ * @param holdout the share of pooled examples set aside before the split into clients, and which part
+ *     this run uses ({@link Holdout#NONE}: every example is split into clients)
  */
 public record DataSpec(
     Source source,
@@ -48,8 +50,22 @@ public record DataSpec(
     ClusteredSpec clustered,
     int rotatedGroups,
     OwnSplit ownSplit,
-    String leafTest)
+    String leafTest,
+    Holdout holdout)
     implements Serializable {
+
+  public DataSpec {
+    holdout = holdout == null ? Holdout.NONE : holdout;
+  }
+
+  /** A spec without a held-out share. */
+  public DataSpec(Source source, String path, String labelColumn, String featuresColumn, String clientColumn,
+      int numFeatures, int numClasses, double testFraction, Policy badRows, Policy emptyClients, boolean csvHeader,
+      SyntheticSpec synthetic, PartitionSpec partition, long seed, ClusteredSpec clustered, int rotatedGroups,
+      OwnSplit ownSplit, String leafTest) {
+    this(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses, testFraction, badRows,
+        emptyClients, csvHeader, synthetic, partition, seed, clustered, rotatedGroups, ownSplit, leafTest, Holdout.NONE);
+  }
 
   /** A spec for the sources that existed before clustered, rotated-fashion-mnist and leaf, without an own split. */
   public DataSpec(Source source, String path, String labelColumn, String featuresColumn, String clientColumn,
@@ -62,13 +78,13 @@ public record DataSpec(
   /** This spec with the clustered generator's parameters replaced. */
   public DataSpec withClustered(ClusteredSpec c) {
     return new DataSpec(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses,
-        testFraction, badRows, emptyClients, csvHeader, synthetic, partition, seed, c, rotatedGroups, ownSplit, leafTest);
+        testFraction, badRows, emptyClients, csvHeader, synthetic, partition, seed, c, rotatedGroups, ownSplit, leafTest, holdout);
   }
 
   /** This spec with the number of rotation groups replaced. */
   public DataSpec withRotatedGroups(int groups) {
     return new DataSpec(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses,
-        testFraction, badRows, emptyClients, csvHeader, synthetic, partition, seed, clustered, groups, ownSplit, leafTest);
+        testFraction, badRows, emptyClients, csvHeader, synthetic, partition, seed, clustered, groups, ownSplit, leafTest, holdout);
   }
 
   /**
@@ -84,6 +100,30 @@ public record DataSpec(
       }
       String v = value.trim();
       return v.equals(trainValue) ? 0 : v.equals(testValue) ? 1 : -1;
+    }
+  }
+
+  /** This spec with another held-out share. */
+  public DataSpec withHoldout(Holdout h) {
+    return new DataSpec(source, path, labelColumn, featuresColumn, clientColumn, numFeatures, numClasses,
+        testFraction, badRows, emptyClients, csvHeader, synthetic, partition, seed, clustered, rotatedGroups, ownSplit,
+        leafTest, h);
+  }
+
+  /**
+   * A share of a pooled dataset set aside before it is split into clients (e.g. to pretrain a base model
+   * centrally and fine-tune it federatedly on the rest, with no example in both): {@code fraction} of
+   * the examples, drawn from the run seed alone ({@link Partitioning#assign}), so every run with the same
+   * seed and fraction sets aside the same examples whatever its partition settings.
+   *
+   * @param fraction share set aside, in [0, 1)
+   * @param use whether this run splits the held-out share into clients instead of the rest
+   */
+  public record Holdout(double fraction, boolean use) implements Serializable {
+    public static final Holdout NONE = new Holdout(0.0, false);
+
+    public boolean active() {
+      return fraction > 0 || use;
     }
   }
 

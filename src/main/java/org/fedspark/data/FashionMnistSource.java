@@ -102,7 +102,7 @@ final class FashionMnistSource {
 
     int[] raw = Partitioning.assign(partitioner, spec, labels, NUM_CLASSES);
     ClientPlan plan = ClientPlan.of(raw, spec.partition().clients(), spec.testFraction(), spec.emptyClients(),
-        partitioner.describe());
+        Partitioning.describe(partitioner, spec));
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Table> table = jsc.broadcast(new Table(pixels, labelBytes, plan.clientOf(), width));
@@ -124,7 +124,7 @@ final class FashionMnistSource {
       }
       return out.iterator();
     }, true);
-    return Federations.finish(clients, layout, name + " / " + partitioner.describe(), width, NUM_CLASSES);
+    return Federations.finish(clients, layout, name + " / " + Partitioning.describe(partitioner, spec), width, NUM_CLASSES);
   }
 
   private static Path find(FileSystem fs, Path root, String name) {

@@ -43,7 +43,9 @@ public final class Seeds {
     /** Clustered federation: a client's number of samples. */
     CLUSTERED_SIZE(0x629a292a367cd507L),
     /** Clustered federation: a client's samples x and labels y. */
-    CLUSTERED_SAMPLES(0x9159015a3070dd17L);
+    CLUSTERED_SAMPLES(0x9159015a3070dd17L),
+    /** The examples set aside before the split into clients ({@code data.holdout-fraction}). */
+    HOLDOUT(0x152fecd8f70e5939L);
 
     private final long salt;
 

@@ -226,7 +226,7 @@ final class TabularSource {
     for (int j = 0; j < usable; j++) {
       clientOf[rowOf[j]] = assigned[j];
     }
-    return new RawClients(clientOf, usable == 0 ? 0 : spec.partition().clients(), partitioner.describe(), null);
+    return new RawClients(clientOf, usable == 0 ? 0 : spec.partition().clients(), Partitioning.describe(partitioner, spec), null);
   }
 
   /** Turns a Spark read failure into a DataException naming the first bad line when one can be found. */

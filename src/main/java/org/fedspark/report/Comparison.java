@@ -47,10 +47,31 @@ public final class Comparison {
    * @param metrics the rows of its {@code metrics.csv} (empty when it stopped before the first evaluation)
    * @param paramsPerClient values a client holds: its personal state plus the shared model it receives;
    *     -1 when the run stopped before its model was built
+   * @param trainableParams values a client's local training updates; -1 when unknown
    * @param wallSeconds the run's wall time; NaN when unknown
    */
   public record Row(String label, String status, String message, String algorithm, String model,
-      List<RoundMetrics> metrics, long paramsPerClient, double wallSeconds, String runDir) {
+      List<RoundMetrics> metrics, long paramsPerClient, long trainableParams, double wallSeconds, String runDir) {
+
+    /** Column {@code name} of the last evaluated round; NaN when the run has no such column. */
+    public double lastExtra(String name) {
+      RoundMetrics l = last();
+      return l == null ? Double.NaN : l.extra().getOrDefault(name, Double.NaN);
+    }
+
+    /** The mean of column {@code name} over the evaluated rounds where it is defined; NaN if none. */
+    public double meanExtra(String name) {
+      double sum = 0;
+      int n = 0;
+      for (RoundMetrics r : metrics) {
+        double v = r.extra().getOrDefault(name, Double.NaN);
+        if (!Double.isNaN(v)) {
+          sum += v;
+          n++;
+        }
+      }
+      return n == 0 ? Double.NaN : sum / n;
+    }
 
     public boolean completed() {
       return "completed".equals(status);
@@ -75,7 +96,7 @@ public final class Comparison {
 
   /** A run of which nothing could be read (it failed before writing its summary). */
   public static Row failed(String label, String message, String runDir) {
-    return new Row(label, "failed", message, "", "", List.of(), -1, Double.NaN, runDir);
+    return new Row(label, "failed", message, "", "", List.of(), -1, -1, Double.NaN, runDir);
   }
 
   /**
@@ -115,6 +136,7 @@ public final class Comparison {
       JsonNode params = run.has("params_per_client") ? run.get("params_per_client") : run.path("parameters");
       return new Row(label, status, s.path("message").asText(""), run.path("algorithm").asText(""),
           run.path("model").asText(""), metrics, params.isNumber() ? params.asLong() : -1,
+          run.path("trainable_params").isNumber() ? run.get("trainable_params").asLong() : -1,
           s.path("wall_seconds").isNumber() ? s.get("wall_seconds").asDouble() : Double.NaN, where);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read run directory " + dir + ": " + e.getMessage(), e);
@@ -158,6 +180,9 @@ public final class Comparison {
       new Column("total_uplink_bytes", true, r -> r.last() == null ? "" : Long.toString(r.last().cumUplinkBytes())),
       new Column("total_downlink_bytes", true, r -> r.last() == null ? "" : Long.toString(r.last().cumDownlinkBytes())),
       new Column("params_per_client", true, r -> r.paramsPerClient() < 0 ? "" : Long.toString(r.paramsPerClient())),
+      new Column("trainable_params", true, r -> r.trainableParams() < 0 ? "" : Long.toString(r.trainableParams())),
+      new Column("uplink_values", true, r -> MetricsCsv.cell(r.lastExtra("uplink_values"))),
+      new Column("downlink_values", true, r -> MetricsCsv.cell(r.lastExtra("downlink_values"))),
       new Column("wall_seconds", true, r -> MetricsCsv.cell(r.wallSeconds())),
       new Column("run_dir", false, Row::runDir),
       new Column("message", false, Row::message));
@@ -177,6 +202,9 @@ public final class Comparison {
       new Column("uplink (MB)", true, r -> r.last() == null ? NONE : megabytes(r.last().cumUplinkBytes())),
       new Column("downlink (MB)", true, r -> r.last() == null ? NONE : megabytes(r.last().cumDownlinkBytes())),
       new Column("params / client", true, r -> r.paramsPerClient() < 0 ? NONE : String.format(Locale.ROOT, "%,d", r.paramsPerClient())),
+      new Column("trainable / client", true, r -> r.trainableParams() < 0 ? NONE : String.format(Locale.ROOT, "%,d", r.trainableParams())),
+      new Column("values up / round", true, r -> count(r.lastExtra("uplink_values"))),
+      new Column("values down / round", true, r -> count(r.lastExtra("downlink_values"))),
       new Column("wall (s)", true, r -> Double.isNaN(r.wallSeconds()) ? NONE : String.format(Locale.ROOT, "%.1f", r.wallSeconds())));
 
   /** {@code comparison.csv}: a header and one row per run. */
@@ -196,14 +224,56 @@ public final class Comparison {
     return w.toString();
   }
 
-  /** {@code comparison.md}: a Markdown table with aligned columns, numbers right-aligned. */
+  /**
+   * {@code comparison.md}: a Markdown table with aligned columns, numbers right-aligned; and when runs
+   * trained LoRA adapters, a second table of how local training moved their factors ({@link #ADAPTER_COLUMNS}).
+   */
   public static String markdown(List<Row> rows) {
-    List<List<String>> cells = new ArrayList<>();
-    cells.add(MD_COLUMNS.stream().map(Column::header).toList());
-    for (Row r : rows) {
-      cells.add(MD_COLUMNS.stream().map(c -> c.cell().apply(r).replace("|", "\\|")).toList());
+    String main = table(MD_COLUMNS, rows);
+    List<Row> adapted = rows.stream().filter(r -> !Double.isNaN(r.meanExtra(A_MAG))).toList();
+    if (adapted.isEmpty()) {
+      return main;
     }
-    int[] width = new int[MD_COLUMNS.size()];
+    return main + "\nLoRA factor changes in local training, mean over the evaluated rounds (FedLoRA-Optimizer reports "
+        + "A/B direction ≈ 1.7×, B/A magnitude ≈ 41× on LLaMA2-7B):\n\n" + table(ADAPTER_COLUMNS, adapted);
+  }
+
+  private static final String A_DIR = "lora_A_dir_change";
+  private static final String A_MAG = "lora_A_mag_change";
+  private static final String B_DIR = "lora_B_dir_change";
+  private static final String B_MAG = "lora_B_mag_change";
+
+  /**
+   * The direction and magnitude changes of A and B (the {@code lora_*_change} columns of the runs'
+   * metrics), each the mean over the evaluated rounds where it is defined, and the two ratios the
+   * FedLoRA-Optimizer paper reports.
+   */
+  private static final List<Column> ADAPTER_COLUMNS = List.of(
+      new Column("run", false, Row::label),
+      new Column("algorithm", false, r -> orNone(r.algorithm())),
+      new Column("A dir change", true, r -> sci(r.meanExtra(A_DIR))),
+      new Column("B dir change", true, r -> sci(r.meanExtra(B_DIR))),
+      new Column("A/B dir", true, r -> ratio(r.meanExtra(A_DIR), r.meanExtra(B_DIR))),
+      new Column("A mag change", true, r -> sci(r.meanExtra(A_MAG))),
+      new Column("B mag change", true, r -> sci(r.meanExtra(B_MAG))),
+      new Column("B/A mag", true, r -> ratio(r.meanExtra(B_MAG), r.meanExtra(A_MAG))));
+
+  private static String sci(double v) {
+    return Double.isNaN(v) ? NONE : String.format(Locale.ROOT, "%.3g", v);
+  }
+
+  /** {@code a/b} to 3 significant digits, "—" when either is undefined or b is 0. */
+  private static String ratio(double a, double b) {
+    return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? NONE : String.format(Locale.ROOT, "%.3g×", a / b);
+  }
+
+  private static String table(List<Column> columns, List<Row> rows) {
+    List<List<String>> cells = new ArrayList<>();
+    cells.add(columns.stream().map(Column::header).toList());
+    for (Row r : rows) {
+      cells.add(columns.stream().map(c -> c.cell().apply(r).replace("|", "\\|")).toList());
+    }
+    int[] width = new int[columns.size()];
     for (List<String> line : cells) {
       for (int i = 0; i < width.length; i++) {
         width[i] = Math.max(width[i], line.get(i).length());
@@ -213,13 +283,13 @@ public final class Comparison {
     for (int n = 0; n < cells.size(); n++) {
       sb.append('|');
       for (int i = 0; i < width.length; i++) {
-        sb.append(' ').append(pad(cells.get(n).get(i), width[i], MD_COLUMNS.get(i).number())).append(" |");
+        sb.append(' ').append(pad(cells.get(n).get(i), width[i], columns.get(i).number())).append(" |");
       }
       sb.append('\n');
       if (n == 0) {
         sb.append('|');
         for (int i = 0; i < width.length; i++) {
-          boolean right = MD_COLUMNS.get(i).number();
+          boolean right = columns.get(i).number();
           sb.append(right ? " " : " :").append("-".repeat(width[i] - 1)).append(right ? ": |" : " |");
         }
         sb.append('\n');
@@ -255,6 +325,10 @@ public final class Comparison {
   private static String pad(String s, int width, boolean right) {
     String fill = " ".repeat(width - s.length());
     return right ? fill + s : s + fill;
+  }
+
+  private static String count(double v) {
+    return Double.isNaN(v) ? NONE : String.format(Locale.ROOT, "%,.0f", v);
   }
 
   private static String acc(double v) {

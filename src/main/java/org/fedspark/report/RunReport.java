@@ -91,6 +91,13 @@ public final class RunReport {
     run.put("params_per_client", values);
   }
 
+  /** Records {@code trainable_params}: the values a client's local training updates (−1: unknown, not written). */
+  public void noteTrainable(long values) {
+    if (values >= 0) {
+      run.put("trainable_params", values);
+    }
+  }
+
   public void writeSummary(RunStatus status, String message, List<RoundMetrics> rows) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("status", status.label());

@@ -204,7 +204,8 @@ final class ClientRuntime implements Serializable {
     return s;
   }
 
-  private static long valueCount(Message m) {
+  /** Numbers a message carries: its scalars and the entries of its vectors. */
+  static long valueCount(Message m) {
     long n = m.scalars().size();
     for (double[] v : m.vectors().values()) {
       n += v.length;

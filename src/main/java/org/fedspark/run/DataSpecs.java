@@ -38,7 +38,33 @@ public final class DataSpecs {
         cfg.getString(Keys.CLIENT_COLUMN), cfg.getInt(Keys.NUM_FEATURES), cfg.getInt(Keys.NUM_CLASSES),
         cfg.getDouble(Keys.TEST_FRACTION), cfg.getEnum(Keys.BAD_ROWS, DataSpec.Policy.class),
         cfg.getEnum(Keys.EMPTY_CLIENTS, DataSpec.Policy.class), cfg.getBoolean(Keys.CSV_HEADER), syn, part,
-        cfg.getLong(Keys.SEED), clustered(cfg), cfg.getInt(Keys.ROT_GROUPS), ownSplit, leafTest);
+        cfg.getLong(Keys.SEED), clustered(cfg), cfg.getInt(Keys.ROT_GROUPS), ownSplit, leafTest, holdout(cfg, source));
+  }
+
+  /**
+   * The held-out share: only pooled data that fedspark splits into clients can have one (a source with
+   * its own clients — synthetic, clustered, leaf, a client column — has no pool to take it from).
+   */
+  private static DataSpec.Holdout holdout(FedConfig cfg, DataSpec.Source source) {
+    double fraction = cfg.getDouble(Keys.HOLDOUT_FRACTION);
+    boolean use = cfg.getBoolean(Keys.USE_HOLDOUT);
+    if (fraction == 0 && !use) {
+      return DataSpec.Holdout.NONE;
+    }
+    if (fraction == 0) {
+      throw new ConfigException("key '" + Keys.USE_HOLDOUT.path() + "' = true needs a held-out share: set '"
+          + Keys.HOLDOUT_FRACTION.path() + "' (e.g. 0.2)");
+    }
+    boolean pooled = source == DataSpec.Source.FASHION_MNIST || source == DataSpec.Source.ROTATED_FASHION_MNIST
+        || ((source == DataSpec.Source.CSV || source == DataSpec.Source.PARQUET || source == DataSpec.Source.LIBSVM)
+            && cfg.getString(Keys.CLIENT_COLUMN).isBlank());
+    if (!pooled) {
+      throw new ConfigException("key '" + Keys.HOLDOUT_FRACTION.path() + "' applies to pooled data that fedspark splits"
+          + " into clients (fashion-mnist, rotated-fashion-mnist, csv/libsvm/parquet without data.client-column), not to "
+          + cfg.getString(Keys.SOURCE) + (cfg.getString(Keys.CLIENT_COLUMN).isBlank() ? "" : " with a client column")
+          + "; remove it");
+    }
+    return new DataSpec.Holdout(fraction, use);
   }
 
   /** The dataset's own split, or null when {@code data.split-column} is empty. */

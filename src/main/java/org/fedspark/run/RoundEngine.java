@@ -71,7 +71,8 @@ final class RoundEngine {
    * @param clientMetrics the declared client metrics combined over the participants, in declared order
    */
   record RoundTraffic(long uplinkBytes, long downlinkBytes, int participants, double trainLoss, double valuesHeld,
-      Map<String, Double> clientMetrics, double compressionRatio, double uploadDistinct, double uploadRuns) {}
+      Map<String, Double> clientMetrics, double compressionRatio, double uploadDistinct, double uploadRuns,
+      double uplinkValues, double downlinkValues) {}
 
   /**
    * A round's outcome: the combined decoded uploads, the broadcast as the clients decoded it (what the
@@ -201,8 +202,15 @@ final class RoundEngine {
       clientMetrics.put(metrics.get(i).name(), acc.metric(i, metrics.get(i).aggregate() == ClientMetric.Aggregate.SUM));
     }
     double held = acc.participants == 0 ? Double.NaN : (double) acc.valuesHeld / acc.participants;
+    // Values each way per participant: what the parameter counts of a method mean for its traffic.
+    double upValues = acc.participants == 0 ? Double.NaN : (double) acc.uploadedValues / acc.participants;
+    long downValues = ClientRuntime.valueCount(plan.broadcast()) * (long) sampled.length;
+    for (org.fedspark.codec.Message m : plan.perClient().values()) {
+      downValues += ClientRuntime.valueCount(m);
+    }
     RoundTraffic traffic = new RoundTraffic(acc.uplinkBytes, downlink, acc.participants, acc.trainLoss(), held,
-        clientMetrics, acc.compressionRatio(), acc.meanUploadDistinct(), acc.meanUploadRuns());
+        clientMetrics, acc.compressionRatio(), acc.meanUploadDistinct(), acc.meanUploadRuns(), upValues,
+        sampled.length == 0 ? Double.NaN : (double) downValues / sampled.length);
     RoundAggregate aggregate = acc.updates.result();
     if (draw.ids().length > 0) {
       java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();

@@ -192,10 +192,11 @@ public final class Simulation {
       if (fed.info().clientNames() != null) {
         out.writeString("clients.csv", fed.info().clientsCsv());
       }
-      Model model = buildModel(cfg, fed.info());
+      Model model = withBase(spark, cfg, buildModel(cfg, fed.info()));
       FederatedAlgorithm alg = Algorithms.create(cfg, model);
       Transport transport = transportOverride != null ? transportOverride : Transport.from(cfg);
       report.describe(fed, model, alg.name(), transport.describe(), (System.nanoTime() - start) / 1e9);
+      report.noteTrainable(alg.trainable());
       console.printf(Locale.ROOT, "fedspark: %s on %s: %d clients, %d train / %d test examples, %s (%d params)%n",
           alg.name(), fed.info().name(), fed.info().numClients(), fed.info().totalTrain(), fed.info().totalTest(),
           cfg.getString(Keys.MODEL), model.layout().size());
@@ -238,6 +239,60 @@ public final class Simulation {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("key '" + Keys.MODEL.path() + "' = " + cfg.getString(Keys.MODEL) + " does not fit "
           + info.name() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * {@code model} started from the global model that the run in {@code model.base} saved ({@link Pretrained}),
+   * or {@code model} itself when the key is empty. The saved blocks must be exactly the configured
+   * model's (names and shapes); a base pretrained on a held-out share ({@code data.use-holdout}) must
+   * have been held out from this run's data with the same seed and share, so no example is in both.
+   */
+  static Model withBase(SparkSession spark, FedConfig cfg, Model model) {
+    String base = cfg.getString(Keys.BASE).trim();
+    if (base.isEmpty()) {
+      return model;
+    }
+    String key = "key '" + Keys.BASE.path() + "' = " + base + ": ";
+    OutputDir dir = new OutputDir(base, spark.sparkContext().hadoopConfiguration());
+    SavedModels.Loaded saved;
+    try {
+      saved = SavedModels.read(spark, dir, model.layout());
+    } catch (ConfigException e) {
+      throw new ConfigException(key + e.getMessage());
+    }
+    if (saved.global() == null) {
+      throw new ConfigException(key + "that run saved no global model (its algorithm keeps personal blocks); "
+          + "pretrain with one that has a global model, e.g. fedavg with partition.clients = 1");
+    }
+    if (dir.exists("config.conf")) {
+      checkHoldout(cfg, FedSpark.loadRunConfig(base, List.of()), key);
+    }
+    LOG.info("starting from the global model of {} (round {})", dir.uri(), saved.round());
+    return new org.fedspark.model.Pretrained(model, saved.global());
+  }
+
+  /** A base trained on a held-out share must come from the same share of this run's pool. */
+  private static void checkHoldout(FedConfig cfg, FedConfig baseCfg, String key) {
+    if (!baseCfg.getBoolean(Keys.USE_HOLDOUT)) {
+      return;
+    }
+    List<String> differ = new ArrayList<>();
+    if (cfg.getLong(Keys.SEED) != baseCfg.getLong(Keys.SEED)) {
+      differ.add("'" + Keys.SEED.path() + "' is " + cfg.getLong(Keys.SEED) + " here, " + baseCfg.getLong(Keys.SEED)
+          + " in the base run");
+    }
+    if (cfg.getDouble(Keys.HOLDOUT_FRACTION) != baseCfg.getDouble(Keys.HOLDOUT_FRACTION)) {
+      differ.add("'" + Keys.HOLDOUT_FRACTION.path() + "' is " + cfg.getDouble(Keys.HOLDOUT_FRACTION) + " here, "
+          + baseCfg.getDouble(Keys.HOLDOUT_FRACTION) + " in the base run");
+    }
+    if (cfg.getBoolean(Keys.USE_HOLDOUT)) {
+      differ.add("'" + Keys.USE_HOLDOUT.path() + "' is true here too");
+    }
+    if (!differ.isEmpty()) {
+      throw new ConfigException(key + "the base was trained on the held-out share of its data, and this run would "
+          + "not exclude exactly that share (" + String.join("; ", differ) + "); use the base run's "
+          + Keys.SEED.path() + " and " + Keys.HOLDOUT_FRACTION.path() + " with " + Keys.USE_HOLDOUT.path() + " = false");
     }
   }
 
@@ -344,7 +399,8 @@ public final class Simulation {
    * evaluation's messages, the global model included; not in the cumulative columns),
    * {@code compression_ratio} (float32 bytes of the uploaded values / uplink bytes),
    * {@code update_distinct_values} and {@code update_runs} (mean over the round's uploads, as decoded,
-   * in wire order).
+   * in wire order), {@code uplink_values} and {@code downlink_values} (numbers sent up and down this
+   * round per participant, before encoding).
    */
   private static Map<String, Double> algorithmColumns(ServerStrategy server, RoundEngine.RoundTraffic traffic,
       long evalDownlinkBytes) {
@@ -353,6 +409,8 @@ public final class Simulation {
     extra.put("compression_ratio", traffic.compressionRatio());
     extra.put("update_distinct_values", traffic.uploadDistinct());
     extra.put("update_runs", traffic.uploadRuns());
+    extra.put("uplink_values", traffic.uplinkValues());
+    extra.put("downlink_values", traffic.downlinkValues());
     Map<String, Double> reported = server.metrics();
     for (String name : server.serverMetrics()) {
       extra.put(name, reported.getOrDefault(name, Double.NaN));
