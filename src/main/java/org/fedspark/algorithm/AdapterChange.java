@@ -101,7 +101,7 @@ final class AdapterChange {
    */
   static double[][] factor(ParamLayout layout, String name, boolean decomposed, Composition.Axis axis, double[] theta) {
     if (!decomposed) {
-      ParamBlock x = find(layout, name);
+      ParamBlock x = layout.hasBlock(name) ? layout.block(name) : null;
       return x == null ? null : units(theta, x.offset(), x.rows(), x.cols(), axis);
     }
     ParamBlock mag = find(layout, name + Adapters.MAG);
