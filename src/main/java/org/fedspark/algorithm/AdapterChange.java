@@ -87,7 +87,7 @@ final class AdapterChange {
           for (int k = 0; k < x0[u].length; k++) {
             dot += x0[u][k] * x1[u][k];
           }
-          dirSum += 1 - dot / (n0 * n1);
+          dirSum += Math.max(0, 1 - dot / (n0 * n1)); // ≥ 0 exactly, not −1 ulp for an unchanged vector
           dirCount++;
         }
       }
