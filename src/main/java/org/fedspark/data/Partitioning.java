@@ -68,7 +68,8 @@ final class Partitioning {
     if (!h.active()) {
       return partitioner.describe();
     }
-    String share = String.format(java.util.Locale.ROOT, "%.4g%%", 100 * h.fraction());
+    String share = new java.math.BigDecimal(100 * h.fraction()).round(new java.math.MathContext(4)).stripTrailingZeros()
+        .toPlainString() + "%";
     return partitioner.describe() + (h.use() ? " of the held-out " + share : " of the rest after holding out " + share);
   }
 

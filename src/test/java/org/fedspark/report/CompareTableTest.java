@@ -94,24 +94,25 @@ class CompareTableTest {
     String[] lines = Comparison.csv(threeRows()).split("\n");
     assertEquals(4, lines.length);
     assertEquals("label,status,algorithm,model,rounds,personalized_acc_mean,personalized_acc_worst10,global_acc,"
-        + "best_personalized_acc_mean,best_round,total_uplink_bytes,total_downlink_bytes,params_per_client,wall_seconds,"
+        + "best_personalized_acc_mean,best_round,total_uplink_bytes,total_downlink_bytes,params_per_client,trainable_params,"
+        + "uplink_values,downlink_values,wall_seconds,"
         + "run_dir,message", lines[0]);
     String a = qualified(tmp.resolve("a"));
     String b = qualified(tmp.resolve("b"));
-    assertEquals("fedavg,completed,fedavg,softmax,10,0.65432109,0.3,0.6,0.7,5,2345678,5000000,105,12.345," + a + ",", lines[1]);
-    assertEquals("local,diverged,local,softmax,3,0.8,0.5,,0.8,3,0,0,210,3.0," + b + ",diverged in round 3: NaN", lines[2]);
-    assertEquals("mlp,failed,,,,,,,,,,,,,/runs/x/mlp,no such file", lines[3]);
+    assertEquals("fedavg,completed,fedavg,softmax,10,0.65432109,0.3,0.6,0.7,5,2345678,5000000,105,,,,12.345," + a + ",", lines[1]);
+    assertEquals("local,diverged,local,softmax,3,0.8,0.5,,0.8,3,0,0,210,,,,3.0," + b + ",diverged in round 3: NaN", lines[2]);
+    assertEquals("mlp,failed,,,,,,,,,,,,,,,,/runs/x/mlp,no such file", lines[3]);
   }
 
   @Test
   void markdownIsAlignedRoundedAndShowsADashForUndefined() throws Exception {
     String md = Comparison.markdown(threeRows());
     assertEquals(String.join("\n",
-        "| run    | status    | algorithm | model   | rounds | pers. acc mean | pers. acc worst 10% | global acc | best pers. acc mean | best at round | uplink (MB) | downlink (MB) | params / client | wall (s) |",
-        "| :----- | :-------- | :-------- | :------ | -----: | -------------: | ------------------: | ---------: | ------------------: | ------------: | ----------: | ------------: | --------------: | -------: |",
-        "| fedavg | completed | fedavg    | softmax |     10 |         0.6543 |              0.3000 |     0.6000 |              0.7000 |             5 |        2.35 |          5.00 |             105 |     12.3 |",
-        "| local  | diverged  | local     | softmax |      3 |         0.8000 |              0.5000 |          — |              0.8000 |             3 |        0.00 |          0.00 |             210 |      3.0 |",
-        "| mlp    | failed    | —         | —       |      — |              — |                   — |          — |                   — |             — |           — |             — |               — |        — |",
+        "| run    | status    | algorithm | model   | rounds | pers. acc mean | pers. acc worst 10% | global acc | best pers. acc mean | best at round | uplink (MB) | downlink (MB) | params / client | trainable / client | values up / round | values down / round | wall (s) |",
+        "| :----- | :-------- | :-------- | :------ | -----: | -------------: | ------------------: | ---------: | ------------------: | ------------: | ----------: | ------------: | --------------: | -----------------: | ----------------: | ------------------: | -------: |",
+        "| fedavg | completed | fedavg    | softmax |     10 |         0.6543 |              0.3000 |     0.6000 |              0.7000 |             5 |        2.35 |          5.00 |             105 |                  — |                 — |                   — |     12.3 |",
+        "| local  | diverged  | local     | softmax |      3 |         0.8000 |              0.5000 |          — |              0.8000 |             3 |        0.00 |          0.00 |             210 |                  — |                 — |                   — |      3.0 |",
+        "| mlp    | failed    | —         | —       |      — |              — |                   — |          — |                   — |             — |           — |             — |               — |                  — |                 — |                   — |        — |",
         ""), md);
   }
 
@@ -134,5 +135,46 @@ class CompareTableTest {
     assertEquals(Comparison.markdown(threeRows()), Files.readString(tmp.resolve("cmp/comparison.md")));
     String html = Files.readString(tmp.resolve("cmp/comparison.html"));
     assertTrue(html.contains("<td>fedavg</td>") && html.contains("<img src=\"accuracy_vs_uplink.png\""), html);
+  }
+
+  private static RoundMetrics adapterRound(int round, double aDir, double aMag, double bDir, double bMag) {
+    java.util.Map<String, Double> extra = new java.util.LinkedHashMap<>();
+    extra.put("uplink_values", 145.0);
+    extra.put("downlink_values", 144.0);
+    extra.put("lora_A_dir_change", aDir);
+    extra.put("lora_A_mag_change", aMag);
+    extra.put("lora_B_dir_change", bDir);
+    extra.put("lora_B_mag_change", bMag);
+    return new RoundMetrics(round, 0.5, 0.5, 0.1, 0.2, 1.0, 0.4, 1.2, 0.9, 3, 100, 200, 100 * round, 200 * round, 1, 1, 1,
+        extra);
+  }
+
+  /**
+   * Adapter runs get a second table: each change averaged over the evaluated rounds where it is defined
+   * (B's direction is undefined in round 1, where B starts at 0), and the two ratios.
+   */
+  @Test
+  void adapterRunsGetTheFactorChangeTableWithTheRatios() {
+    List<RoundMetrics> m = List.of(adapterRound(1, 0.02, 0.001, Double.NaN, 0.05),
+        adapterRound(2, 0.04, 0.003, 0.01, 0.15));
+    Comparison.Row lora = new Comparison.Row("fedit", "completed", "", "fedit", "mlp", m, 50_000, 228, 9.0, "/r");
+    String md = Comparison.markdown(List.of(lora));
+    assertTrue(md.contains("|                228 |               145 |                 144 |"), md);
+    String second = md.substring(md.indexOf("\n\n", md.indexOf("LoRA factor changes")) + 2);
+    assertEquals(String.join("\n",
+        "| run   | algorithm | A dir change | B dir change | A/B dir | A mag change | B mag change | B/A mag |",
+        "| :---- | :-------- | -----------: | -----------: | ------: | -----------: | -----------: | ------: |",
+        // A dir (0.02 + 0.04)/2 = 0.03, B dir 0.01 (round 2 only), A mag 0.002, B mag 0.1
+        "| fedit | fedit     |       0.0300 |       0.0100 |   3.00× |      0.00200 |        0.100 |   50.0× |",
+        ""), second);
+    assertEquals(-1, Comparison.markdown(threeRowsUnchecked()).indexOf("LoRA factor changes"), "no adapters, no table");
+  }
+
+  private List<Comparison.Row> threeRowsUnchecked() {
+    try {
+      return threeRows();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 }
