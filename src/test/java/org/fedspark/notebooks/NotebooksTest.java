@@ -2,6 +2,7 @@ package org.fedspark.notebooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -74,6 +75,32 @@ class NotebooksTest extends LocalSparkTest {
     String readme = Files.readString(NOTEBOOKS.resolve("README.md"));
     for (Path p : notes()) {
       assertTrue(readme.contains(p.getFileName().toString()), "notebooks/README.md does not mention " + p.getFileName());
+    }
+  }
+
+  /**
+   * The check can fail: a paragraph that does not compile, throws, ships a REPL-defined function to a
+   * task, shows an empty table, or uses another interpreter fails its note, naming note and paragraph.
+   */
+  @Test
+  void aBrokenParagraphFailsItsNoteNamingIt() throws IOException {
+    Map<String, String> broken = new java.util.LinkedHashMap<>();
+    broken.put("val n: Int = \"three\"", "type mismatch");
+    broken.put("throw new IllegalStateException(\"boom\")", "boom");
+    // A lambda that runs in a task: its class lives only in the REPL's class loader (see ScalaRepl).
+    broken.put("spark.range(3).map(_ + 1).collect()", "SerializedLambda");
+    broken.put("z.show(spark.range(0).toDF(\"i\"))", "without rows");
+    broken.put("%sql\nSELECT 1", "uses %sql");
+    int i = 0;
+    for (Map.Entry<String, String> e : broken.entrySet()) {
+      String text = e.getKey().startsWith("%") ? e.getKey() : "%spark\n" + e.getKey();
+      Path note = tmp.resolve("broken-" + (++i) + ".zpln");
+      Files.writeString(note, new ObjectMapper().writeValueAsString(Map.of("name", "broken", "paragraphs", List.of(
+          Map.of("id", "p1", "title", "Fine", "text", "%spark\nval fine = 1"),
+          Map.of("id", "p2", "title", "Broken", "text", text)))));
+      AssertionError err = assertThrows(AssertionError.class, () -> runNote(note), e.getKey());
+      assertTrue(err.getMessage().contains("broken-" + i + ".zpln paragraph 2 'Broken'")
+          && err.getMessage().contains(e.getValue()), e.getKey() + " -> " + err.getMessage());
     }
   }
 
