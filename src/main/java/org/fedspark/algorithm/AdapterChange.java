@@ -1,5 +1,6 @@
 package org.fedspark.algorithm;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,10 @@ import org.fedspark.model.ParamLayout;
  * </pre>
  *
  * pooled over the vectors of every adapted block, separately for A and for B. A factor split into
- * magnitude and direction is measured on its value {@code m_u·v_u/‖v_u‖}. A vector that is 0 before or
+ * magnitude and direction is measured on its value {@code m_u·v_u/‖v_u‖}: its norm is |m_u| and its
+ * direction sign(m_u)·v_u, so a magnitude that changes sign turns the vector around (1 − cos = 2) even
+ * with its direction block frozen. A vector that did not change counts 0 exactly (not the rounding of
+ * 1 − cos of equal vectors). A vector that is 0 before or
  * after (every row of B in round 1, since B starts at 0) has no direction and is left out of ΔD; if
  * none is left, ΔD is undefined (an empty cell). The engine averages the clients' values over the
  * round's participants.
@@ -78,16 +82,19 @@ final class AdapterChange {
         return new double[] {Double.NaN, Double.NaN};
       }
       for (int u = 0; u < x0.length; u++) {
-        double n0 = norm(x0[u]);
-        double n1 = norm(x1[u]);
-        magSum += Math.abs(n1 - n0);
+        int n = x0[u].length - 1;
+        double m0 = x0[u][n];
+        double m1 = x1[u][n];
+        boolean same = Arrays.equals(x0[u], x1[u]);
+        magSum += same ? 0 : Math.abs(m1 - m0);
         magCount++;
-        if (n0 > 0 && n1 > 0) {
+        if (m0 > 0 && m1 > 0) {
           double dot = 0;
-          for (int k = 0; k < x0[u].length; k++) {
+          for (int k = 0; k < n; k++) {
             dot += x0[u][k] * x1[u][k];
           }
-          dirSum += Math.max(0, 1 - dot / (n0 * n1)); // ≥ 0 exactly, not −1 ulp for an unchanged vector
+          // ≥ 0 exactly: no −1 ulp for a vector that kept its direction
+          dirSum += same ? 0 : Math.max(0, 1 - dot / (norm(x0[u], n) * norm(x1[u], n)));
           dirCount++;
         }
       }
@@ -96,13 +103,22 @@ final class AdapterChange {
   }
 
   /**
-   * The vectors (units along {@code axis}) of factor block {@code name}'s value in {@code theta}, or null
-   * when the factor is stored in another form (e.g. made additive by a block role).
+   * The vectors (units along {@code axis}) of factor block {@code name}'s value in {@code theta}, each
+   * as a direction (any positive multiple) followed by its norm, or null when the factor is stored in
+   * another form (e.g. made additive by a block role). A plain factor's vector x_u gives (x_u, ‖x_u‖); a
+   * split one gives (sign(m_u)·v_u, |m_u|), or a zero direction when v_u or m_u is 0.
    */
   static double[][] factor(ParamLayout layout, String name, boolean decomposed, Composition.Axis axis, double[] theta) {
     if (!decomposed) {
-      ParamBlock x = layout.hasBlock(name) ? layout.block(name) : null;
-      return x == null ? null : units(theta, x.offset(), x.rows(), x.cols(), axis);
+      ParamBlock x = find(layout, name);
+      if (x == null) {
+        return null;
+      }
+      double[][] v = units(theta, x.offset(), x.rows(), x.cols(), axis);
+      for (double[] unit : v) {
+        unit[unit.length - 1] = norm(unit, unit.length - 1);
+      }
+      return v;
     }
     ParamBlock mag = find(layout, name + Adapters.MAG);
     ParamBlock dir = find(layout, name + Adapters.DIR);
@@ -111,11 +127,12 @@ final class AdapterChange {
     }
     double[][] v = units(theta, dir.offset(), dir.rows(), dir.cols(), axis);
     for (int u = 0; u < v.length; u++) {
-      double s = norm(v[u]);
-      double f = s == 0 ? 0 : theta[mag.offset() + u] / s;
-      for (int k = 0; k < v[u].length; k++) {
-        v[u][k] *= f;
+      double m = theta[mag.offset() + u];
+      boolean zero = m == 0 || norm(v[u], v[u].length - 1) == 0;
+      for (int k = 0; k < v[u].length - 1; k++) {
+        v[u][k] = zero ? 0 : Math.signum(m) * v[u][k];
       }
+      v[u][v[u].length - 1] = zero ? 0 : Math.abs(m);
     }
     return v;
   }
@@ -129,10 +146,13 @@ final class AdapterChange {
     return null;
   }
 
-  /** The rows (or columns) of the row-major {@code rows × cols} block at {@code offset}. */
+  /**
+   * The rows (or columns) of the row-major {@code rows × cols} block at {@code offset}, each with one
+   * more slot at the end for its norm.
+   */
   private static double[][] units(double[] theta, int offset, int rows, int cols, Composition.Axis axis) {
     boolean byRow = axis == Composition.Axis.ROWS;
-    double[][] out = new double[byRow ? rows : cols][byRow ? cols : rows];
+    double[][] out = new double[byRow ? rows : cols][(byRow ? cols : rows) + 1];
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < cols; j++) {
         double v = theta[offset + i * cols + j];
@@ -146,10 +166,11 @@ final class AdapterChange {
     return out;
   }
 
-  private static double norm(double[] v) {
+  /** The Euclidean norm of {@code v[0, n)}. */
+  private static double norm(double[] v, int n) {
     double s = 0;
-    for (double x : v) {
-      s += x * x;
+    for (int i = 0; i < n; i++) {
+      s += v[i] * v[i];
     }
     return Math.sqrt(s);
   }

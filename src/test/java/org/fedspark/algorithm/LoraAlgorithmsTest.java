@@ -310,6 +310,33 @@ class LoraAlgorithmsTest {
     assertEquals(4, algorithm("fedit").client().clientMetrics().size());
   }
 
+  /**
+   * A split factor is measured on m·v/‖v‖: its norm is |m|, its direction sign(m)·v; a magnitude that
+   * changes sign turns the vector around, and a factor left alone changes by exactly 0.
+   */
+  @Test
+  void adapterChangeOfASplitFactor() {
+    ParamSplit s = splitOf(algorithm("fedlora-opt"));
+    double[] before = s.initial(SEED);
+    int mag = s.layout().block("W.lora_B.mag").offset();
+    before[mag] = 0.5;
+    before[mag + 1] = 0.2;
+    double[] after = before.clone();
+    after[mag] = -0.25; // row 0 turns around: 1 − cos = 2, |Δ‖x‖| = 0.25
+    after[mag + 1] = 0.2; // row 1 unchanged
+    int dir = s.layout().block("W.lora_A.dir").offset();
+    after[dir] *= 3; // A's direction row scaled by 3: the same direction, not bit for bit the same vector
+    after[dir + 1] *= 3;
+    var m = AdapterChange.of(s, before, after);
+    assertEquals(1.0, m.get(AdapterChange.B_DIR), 0.0, "(2 + 0)/2");
+    assertEquals(0.125, m.get(AdapterChange.B_MAG), 0.0, "(0.25 + 0)/2");
+    assertEquals(0.0, m.get(AdapterChange.A_MAG), 0.0, "A's magnitude block did not change");
+    assertEquals(0.0, m.get(AdapterChange.A_DIR), 1e-15);
+    var none = AdapterChange.of(s, before, before.clone());
+    assertEquals(0.0, none.get(AdapterChange.A_DIR), 0.0);
+    assertEquals(0.0, none.get(AdapterChange.B_MAG), 0.0);
+  }
+
   @Test
   void badAdapterSettingsNameTheKey() {
     expect("model.lora.blocks", () -> algorithm("fedit", "model.lora.blocks=b"));
