@@ -18,6 +18,22 @@ public final class ConfigException extends RuntimeException {
     this(List.of(problem));
   }
 
+  /**
+   * Hadoop has no file system for {@code path}'s scheme (e.g. {@code s3a://} without its connector):
+   * says which key or file it was and how to add the connector.
+   */
+  public static ConfigException noFileSystem(String what, String path, Exception cause) {
+    String scheme = new org.apache.hadoop.fs.Path(path).toUri().getScheme();
+    return new ConfigException(what + " " + path + ": no Hadoop file system for '" + scheme + "://' on fedspark's class"
+        + " path; add its connector jars, e.g. FEDSPARK_CLASSPATH=/path/hadoop-aws.jar:/path/aws-sdk-bundle.jar for"
+        + " s3a:// (README, Data), or use a local or hdfs:// path", cause);
+  }
+
+  public ConfigException(String problem, Throwable cause) {
+    super(problem, cause);
+    this.problems = List.of(problem);
+  }
+
   public List<String> problems() {
     return problems;
   }
