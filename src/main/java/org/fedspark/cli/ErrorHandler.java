@@ -9,7 +9,6 @@ import java.time.format.DateTimeFormatter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.fedspark.config.ConfigException;
 import org.fedspark.data.DataException;
 import org.fedspark.report.DiskFull;
@@ -53,9 +52,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       if (t instanceof ConfigException) {
         return new Failure(ExitCode.USER_ERROR, t.getMessage(), false);
       }
-      if (t instanceof UnsupportedFileSystemException) {
-        return new Failure(ExitCode.USER_ERROR, fileSystemHint(t.getMessage()), false);
-      }
+    }
+    if (ConfigException.isMissingFileSystem(ex)) {
+      return new Failure(ExitCode.USER_ERROR, fileSystemHint(rootMessage(ex)), false);
     }
     for (Throwable t = ex; t != null; t = t.getCause()) {
       if (t instanceof DataException) {
@@ -73,6 +72,14 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     }
     String first = String.valueOf(ex.getMessage()).lines().findFirst().orElse("");
     return new Failure(ExitCode.UNEXPECTED, ex.getClass().getSimpleName() + ": " + first, true);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null) {
+      r = r.getCause();
+    }
+    return String.valueOf(r.getMessage()).lines().findFirst().orElse("");
   }
 
   /** Hadoop's "No FileSystem for scheme "s3a"", with what to do about it. */

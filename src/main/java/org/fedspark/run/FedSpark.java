@@ -96,9 +96,16 @@ public final class FedSpark {
       try (InputStream in = fs.open(path)) {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
-    } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
-      throw ConfigException.noFileSystem("config file", pathText, e);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof ConfigException ce) {
+        throw ce;
+      }
+      if (ConfigException.isMissingFileSystem(e)) {
+        throw ConfigException.noFileSystem("config file", pathText, e);
+      }
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
       throw new ConfigException("cannot read config file " + pathText + ": " + e.getMessage());
     }
   }

@@ -47,6 +47,8 @@ public final class Simulation {
   private final PrintStream console;
 
   private final Transport transportOverride;
+  /** Rounds finished so far (for the summary of an interrupted run). */
+  private volatile int roundsDone;
 
   public Simulation(SparkSession spark, FedConfig cfg, OutputDir out, PrintStream console) {
     this(spark, cfg, out, console, null);
@@ -71,6 +73,7 @@ public final class Simulation {
     List<RoundMetrics> rows = new ArrayList<>();
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      StopRequest.attach(spark.sparkContext());
       DataSpec spec = DataSpecs.from(cfg);
       int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
       fed = FederatedDataLoader.load(spark, spec, partitions);
@@ -96,12 +99,18 @@ public final class Simulation {
       return new SimulationResult(RunStatus.DIVERGED, e.getMessage(), List.copyOf(rows), report.summary(), out.uri());
     } catch (Throwable e) {
       // Throwable, not RuntimeException: Spark throws its checked SparkException from Scala code, and
-      // an OutOfMemoryError should still leave a summary that says "failed", not "running".
-      try {
-        report.finish(RunStatus.FAILED, String.valueOf(e.getMessage()), rows);
-      } catch (RuntimeException | Error reportFailure) {
-        e.addSuppressed(reportFailure);
+      // an OutOfMemoryError or Hadoop's FSError (disk full) should still leave a summary that says
+      // "failed", not "running".
+      out.deleteTempFiles();
+      if (StopRequest.requested() != null) {
+        String message = "interrupted by " + StopRequest.requested() + " after round " + roundsDone + " of "
+            + cfg.getInt(Keys.ROUNDS) + (rows.isEmpty() ? " (no round evaluated)"
+                : rows.get(rows.size() - 1).round() == roundsDone ? "" : " (metrics up to round " + rows.get(rows.size() - 1).round() + ")");
+        report.finish(RunStatus.INTERRUPTED, message, rows);
+        out.deleteTempFiles();
+        return new SimulationResult(RunStatus.INTERRUPTED, message, List.copyOf(rows), report.summary(), out.uri());
       }
+      recordFailure(report, e, rows);
       throw e;
     } finally {
       if (fed != null) {
@@ -111,17 +120,47 @@ public final class Simulation {
   }
 
   /**
+   * Records status failed with a one-line message (the console's; the stack trace belongs in the log
+   * file, not in summary.json). On a full disk the charts and report are skipped: the summary, the one
+   * file that says what happened, is rewritten in place of the old one.
+   */
+  private void recordFailure(RunReport report, Throwable e, List<RoundMetrics> rows) {
+    try {
+      if (org.fedspark.report.DiskFull.is(e)) {
+        report.writeSummaryInPlace(RunStatus.FAILED, "disk full: " + org.fedspark.report.DiskFull.where(e), rows);
+      } else {
+        report.finish(RunStatus.FAILED, firstLine(e), rows);
+      }
+    } catch (RuntimeException | Error reportFailure) {
+      e.addSuppressed(reportFailure);
+    } finally {
+      out.deleteTempFiles();
+    }
+  }
+
+  /**
+   * The message a user reads, as the console shows it: a configuration or data error's own message,
+   * else the first line of the exception's (never a stack trace).
+   */
+  static String firstLine(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ConfigException || c instanceof org.fedspark.data.DataException) {
+        return c.getMessage();
+      }
+    }
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      m = e.toString();
+    }
+    return m.lines().findFirst().orElse(m);
+  }
+
+  /**
    * The configured model for the loaded data; a model that cannot fit the data (logistic regression
-   * on more than two classes) is a configuration error that names the key.
+   * on more than two classes, too many parameters) is a configuration error that names the key.
    */
   static Model buildModel(FedConfig cfg, DatasetInfo info) {
-    try {
-      return Models.create(cfg.getString(Keys.MODEL), info.numFeatures(), info.numClasses(), cfg.getInt(Keys.HIDDEN),
-          cfg.getDouble(Keys.WEIGHT_DECAY));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("key '" + Keys.MODEL.path() + "' = " + cfg.getString(Keys.MODEL) + " does not fit "
-          + info.name() + ": " + e.getMessage());
-    }
+    return Preflight.model(cfg, info.numFeatures(), info.numClasses(), info.name());
   }
 
   private void runRounds(JavaSparkContext jsc, FederatedData fed, Model model, FederatedAlgorithm alg,
@@ -145,6 +184,7 @@ public final class Simulation {
     String status = "";
     try (Progress progress = new Progress(alg.name(), rounds, cfg.getEnum(Keys.PROGRESS, Progress.Mode.class), console)) {
       for (int t = 1; t <= rounds; t++) {
+        StopRequest.check();
         long t0 = System.nanoTime();
         int[] sampled = sampler.sample(t);
         RoundPlan plan = server.configureFit(t, sampled);
@@ -178,6 +218,7 @@ public final class Simulation {
               Double.isNaN(ev.globalAcc()) ? "" : String.format(Locale.ROOT, " global %.4f", ev.globalAcc()),
               traffic.trainLoss());
         }
+        roundsDone = t;
         progress.roundDone(t, status);
       }
     } finally {
