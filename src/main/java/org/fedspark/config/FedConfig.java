@@ -243,7 +243,10 @@ public final class FedConfig {
   /** Typesafe Config truncates 1.5 to 1 for an int; a count or seed must be written as a whole number. */
   private static String wholeNumber(Config c, String p) {
     double d = c.getDouble(p);
-    return d == Math.rint(d) && Math.abs(d) < 0x1p63 ? null : "'" + c.getValue(p).unwrapped() + "' is not a whole number";
+    if (d != Math.rint(d)) {
+      return "'" + c.getValue(p).unwrapped() + "' is not a whole number";
+    }
+    return Math.abs(d) < 0x1p63 ? null : "'" + c.getValue(p).unwrapped() + "' is out of range";
   }
 
   private static String suggestion(String path) {
