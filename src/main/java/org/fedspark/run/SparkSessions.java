@@ -11,7 +11,9 @@ import org.apache.spark.sql.SparkSession;
  * alone: a property given to spark-submit ({@code --conf}, {@code --master}) wins over the config's
  * {@code spark.ui} and {@code spark.conf} entries, which only fill in what spark-submit left unset. Otherwise fedspark starts an embedded Spark ({@code local[*]} unless configured) that binds
  * only to the loopback interface, with the web UI off unless asked for: a laptop simulation should open
- * no port to the network.
+ * no port to the network. Spark 4.0 binds the web UI to the {@code SPARK_LOCAL_IP} environment variable,
+ * or to every interface when it is unset ({@code WebUI.bind}; no configuration key chooses it), so
+ * {@code bin/fedspark} sets {@code SPARK_LOCAL_IP=127.0.0.1} unless the user set it.
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -32,6 +34,14 @@ public final class SparkSessions {
     if (effectiveMaster.startsWith("local")) {
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
+    } else if (System.getenv("FEDSPARK_LOOPBACK_DEFAULT") != null) {
+      // bin/fedspark set SPARK_LOCAL_IP=127.0.0.1 to keep the web UI local; a cluster's executors must
+      // still reach the driver, so it advertises this host's name rather than the loopback address.
+      try {
+        conf.setIfMissing("spark.driver.host", java.net.InetAddress.getLocalHost().getCanonicalHostName());
+      } catch (java.net.UnknownHostException e) {
+        // leave Spark's own choice
+      }
     }
     if (submitted) {
       conf.setIfMissing("spark.ui.enabled", Boolean.toString(ui));
