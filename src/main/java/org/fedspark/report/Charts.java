@@ -83,6 +83,9 @@ public final class Charts {
     if (c.getSeriesMap().isEmpty()) {
       return;
     }
+    // The PNG is encoded in memory: ImageIO's default file cache (in java.io.tmpdir) is left open when
+    // the target stream fails (a full disk), and its closer thread then prints a stack trace at exit.
+    javax.imageio.ImageIO.setUseCache(false);
     out.write(name, os -> BitmapEncoder.saveBitmap(c, os, BitmapEncoder.BitmapFormat.PNG));
   }
 }

@@ -28,8 +28,11 @@ public final class BadInputs {
 
   /** The cases, with their input files written under {@code dir}. */
   public static List<Case> cases(Path dir) throws IOException {
-    Path conf = Path.of("conf/quickstart.conf").toAbsolutePath();
-    String q = conf.toString();
+    return cases(dir, Path.of("conf/quickstart.conf").toAbsolutePath().toString());
+  }
+
+  /** @param q the absolute path of conf/quickstart.conf */
+  public static List<Case> cases(Path dir, String q) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("self.conf"), "include \"self.conf\"\n");
     Files.writeString(dir.resolve("a.conf"), "include \"b.conf\"\nrun.rounds = 2\n");
@@ -90,7 +93,7 @@ public final class BadInputs {
   /** Runs every case in this JVM: "CASE i code" on stdout before each case's own output. */
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args[0]);
-    List<Case> cases = cases(dir);
+    List<Case> cases = cases(dir, args[1]);
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     for (int i = 0; i < cases.size(); i++) {

@@ -74,7 +74,7 @@ class FaultsTest {
     List<BadInputs.Case> cases = BadInputs.cases(dir);
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "@" + Path.of("bin/jvm.options").toAbsolutePath(), "-cp", System.getProperty("java.class.path"),
-        BadInputs.class.getName(), dir.toString()));
+        BadInputs.class.getName(), dir.toString(), Path.of("conf/quickstart.conf").toAbsolutePath().toString()));
     FedSparkProcess p = FedSparkProcess.startCommand(dir, Map.of(), cmd);
     assertEquals(0, p.waitFor(600), p.stderr());
     String stdout = p.stdout();
