@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static void report(SimulationResult r) {
+  static void report(SimulationResult r) {
     if (r.status() == RunStatus.INTERRUPTED) {
       System.err.println("fedspark: " + r.message() + "; summary, metrics and report so far in " + r.outputUri());
       return;

@@ -153,8 +153,12 @@ public final class Preflight {
       } else {
         List<String> found = names.stream().filter(n -> exists(fs, new Path(path, n))).toList();
         if (!found.isEmpty() && !overwrite) {
+          String runStatus = status(fs, new Path(path, "summary.json"));
+          boolean unfinished = runStatus != null && !runStatus.equals(RunStatus.COMPLETED.label());
           throw new ConfigException(what + " already holds the results of a run (" + String.join(", ", found)
-              + "); choose another --out, or pass --overwrite (run.overwrite = true) to replace them");
+              + (runStatus == null ? "" : "; status " + runStatus) + "); choose another --out, "
+              + (unfinished ? "continue it with 'fedspark resume " + dir + "', " : "")
+              + "or pass --overwrite (run.overwrite = true) to replace them");
         }
       }
       probe(fs, path, what);
@@ -175,6 +179,16 @@ public final class Preflight {
     } catch (IOException | RuntimeException | org.apache.hadoop.fs.FSError e) {
       String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
       throw new ConfigException("cannot write to " + what + ": " + reason + "; choose a directory you can write to");
+    }
+  }
+
+  /** The status in a summary.json, or null. */
+  private static String status(FileSystem fs, Path summary) {
+    try (java.io.InputStream in = fs.open(summary)) {
+      com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+      return n != null && n.hasNonNull("status") ? n.get("status").asText() : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 
