@@ -37,7 +37,7 @@ class FaultsTest {
   @BeforeAll
   static void mountSmallDisk() throws Exception {
     small = Files.createDirectories(tmp.resolve("small-disk"));
-    mounted = run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString()) == 0;
+    mounted = run("mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", small.toString()) == 0;
     if (!mounted && System.getenv("CI") != null) {
       throw new AssertionError("cannot mount a tmpfs (root needed) for the disk-full test");
     }
@@ -102,7 +102,7 @@ class FaultsTest {
     }
     Path out = small.resolve("run");
     FedSparkProcess p = FedSparkProcess.start(tmp, Map.of(), "run", "conf/quickstart.conf".replace("conf/",
-        Path.of("conf").toAbsolutePath() + "/"), "--set", "run.rounds=60", "--set", "run.eval-every=1", "--out", out.toString());
+        Path.of("conf").toAbsolutePath() + "/"), "--set", "run.rounds=20", "--set", "run.eval-every=1", "--out", out.toString());
     int code = p.waitFor(600);
     String stderr = p.stderr();
     assertEquals(ExitCode.DISK_FULL.code(), code, stderr);
