@@ -12,6 +12,7 @@ public enum ExitCode {
   DIVERGED(3, "the run diverged (NaN/∞), or with compare: a run did not complete; the metrics so far are kept"),
   DISK_FULL(4, "the output file system is full: the run is recorded as failed (\"disk full\") if its summary could still be written"),
   OUT_OF_MEMORY(5, "the driver ran out of memory: raise FEDSPARK_MEMORY (or spark-submit's --driver-memory)"),
+  EVALUATION_DIFFERS(6, "evaluate only: the saved models' figures differ from what the run reported; the message names each"),
   INTERRUPTED(130, "interrupted by Ctrl-C (SIGINT): the summary says interrupted, the report covers the rounds done"),
   TERMINATED(143, "stopped by SIGTERM (kill, a scheduler): as for 130");
 
