@@ -11,6 +11,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.fedspark.client.ClientMetric;
 import org.fedspark.client.ClientStrategy;
+import org.fedspark.codec.Codebook;
 import org.fedspark.codec.CodecContext;
 import org.fedspark.codec.CoordinateOrder;
 import org.fedspark.codec.Message;
@@ -138,7 +139,7 @@ final class RoundEngine {
     if (stateful) {
       results.persist(StorageLevel.MEMORY_AND_DISK());
     }
-    VectorCodec c = transport.uplink();
+    Codebook c = transport.uplink();
     int[] partial = stragglers.drop() ? new int[0] : draw.ids();
     RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec, metrics.size(), partial),
         (a, r) -> a.add(r, c, order),

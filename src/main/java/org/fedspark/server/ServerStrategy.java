@@ -33,6 +33,16 @@ public interface ServerStrategy {
    */
   default void broadcastDelivered(int round, org.fedspark.codec.Message delivered) {}
 
+  /**
+   * The message vectors whose values are parameter blocks, by name, with the blocks each carries in
+   * order (e.g. an averaging server's {@code params} and its clients' {@code delta}: the shared
+   * blocks). Per-block codecs ({@code codec.uplink-blocks}, {@code codec.downlink-blocks}) cut these
+   * vectors, and only these. Default: none.
+   */
+  default Map<String, org.fedspark.model.BlockSet> vectorBlocks() {
+    return Map.of();
+  }
+
   /** How the engine should combine uploads. */
   default AggregationSpec aggregation() {
     return AggregationSpec.weightedSums();
