@@ -29,6 +29,11 @@ public record Codebook(VectorCodec codec, Map<String, VectorCodec> byVector) imp
     return !byVector.isEmpty();
   }
 
+  /** Whether every codec of this book decodes to exactly what was encoded. */
+  public boolean lossless() {
+    return codec.lossless() && byVector.values().stream().allMatch(VectorCodec::lossless);
+  }
+
   /** Whether some codec of this book wants error feedback ({@link VectorCodec#wantsErrorFeedback}). */
   public boolean wantsErrorFeedback() {
     return codec.wantsErrorFeedback() || byVector.values().stream().anyMatch(VectorCodec::wantsErrorFeedback);

@@ -150,6 +150,9 @@ public final class Simulation {
         RoundPlan plan = server.configureFit(t, sampled);
         RoundEngine.RoundResult r = engine.fit(t, sampled, plan, server.aggregation());
         server.broadcastDelivered(t, r.delivered());
+        if (!r.perClientDelivered().isEmpty()) {
+          server.perClientDelivered(t, r.perClientDelivered());
+        }
         server.aggregateFit(t, r.aggregate());
         checkFinite(t, server);
         RoundEngine.RoundTraffic traffic = r.traffic();

@@ -375,4 +375,33 @@ class CodecEngineTest extends LocalSparkTest {
         "lambda-update.order=by-model")), vectors);
     assertArrayEquals(new int[] {7, 6, 5, 4, 3, 2, 1, 0}, whole.orderFor(1, Message.builder().vector("params", x).build()).perm());
   }
+
+  @Test
+  void theEngineTellsTheServerWhatEachClientDecodedOfItsOwnMessage() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setCheckpointDir(tmp.resolve("ckpt2").toString());
+    int n = 4;
+    ClientPartitioner part = new ClientPartitioner(n, 2);
+    List<Tuple2<Integer, ClientData>> clients = new ArrayList<>();
+    for (int c = 0; c < n; c++) {
+      clients.add(new Tuple2<>(c, new ClientData(c, LocalDataset.empty(2), LocalDataset.empty(2))));
+    }
+    var data = jsc.parallelizePairs(clients).partitionBy(part).values();
+    Map<Integer, Message> own = Map.of(1, Message.builder().vector("personal", new double[] {0.1, 1.0 / 3}).build(),
+        3, Message.builder().vector("personal", new double[] {-0.7, 2}).build());
+    RoundPlan plan = new RoundPlan(Message.EMPTY, own);
+    for (VectorCodec down : new VectorCodec[] {org.fedspark.codec.Float32Codec.INSTANCE, Float64Codec.INSTANCE}) {
+      RoundEngine engine = new RoundEngine(jsc, data, part, new ConstantClient(), Models.create("softmax", 2, 2, 1, 0), 1,
+          new Transport(Float64Codec.INSTANCE, down, false, new LambdaStep(0, null, new double[1]), Transport.Order.NATURAL), 100);
+      Map<Integer, Message> decoded = engine.fit(1, new int[] {1, 3}, plan, AggregationSpec.weightedSums()).perClientDelivered();
+      if (down.lossless()) {
+        assertTrue(decoded.isEmpty(), "lossless: each client decoded what was sent");
+      } else {
+        assertEquals(Set.of(1, 3), decoded.keySet());
+        assertArrayEquals(new double[] {(float) 0.1, (float) (1.0 / 3)}, decoded.get(1).vector("personal"), 0.0);
+        assertArrayEquals(new double[] {(float) -0.7, 2}, decoded.get(3).vector("personal"), 0.0);
+      }
+      engine.close();
+    }
+  }
 }
