@@ -267,7 +267,7 @@ final class RoundEngine {
     created.add(bc);
     ClientRuntime rt = runtime;
     JavaRDD<ClientSlot> slots = evalPlan.perClient().isEmpty() ? states
-        : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, new long[1]);
+        : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, new long[1], null);
     try {
       return sink.apply(data.zipPartitions(slots, (d, s) -> rt.personalModels(d, s, bc.value())), decodedGlobal);
     } finally {
