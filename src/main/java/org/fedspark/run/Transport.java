@@ -47,14 +47,6 @@ record Transport(Codebook uplink, Codebook downlink, boolean errorFeedback, Lamb
   static final Transport DEFAULT = plain(Float64Codec.INSTANCE);
 
   /**
-   * The transport the {@code codec.*} and {@code lambda-update.*} keys describe, with no per-block
-   * codecs (a config with {@code codec.*-blocks} rules needs {@link #from(FedConfig, Map)}).
-   */
-  static Transport from(FedConfig cfg) {
-    return from(cfg, Map.of());
-  }
-
-  /**
    * The transport the {@code codec.*} and {@code lambda-update.*} keys describe; {@code vectors} are
    * the message vectors that carry parameter blocks (name to blocks, in order), which the
    * {@code codec.uplink-blocks} and {@code codec.downlink-blocks} rules cut.
