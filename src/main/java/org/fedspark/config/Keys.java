@@ -153,8 +153,10 @@ public final class Keys {
 
   // codec: how messages are encoded (README "Communication-efficient updates")
   public static final ConfigKey CODEC_UPLINK = choice("codec.uplink", "float64", org.fedspark.codec.Codecs.NAMES, "Codec of the clients' uploads: float64 (exact), float32, piecewise (runs of equal values), kmeans (k levels, then piecewise), topk, qsgd, sign (scaled sign).");
-  public static final ConfigKey CODEC_DOWNLINK = choice("codec.downlink", "float64", List.of("float64", "float32", "piecewise", "kmeans", "qsgd"), "Codec of what the server sends (training and evaluation); it encodes the model itself, so top-k and sign are not offered.");
-  public static final ConfigKey CODEC_ERROR_FEEDBACK = choice("codec.error-feedback", "auto", List.of("auto", "on", "off"), "Clients add what the uplink codec dropped last time to their next update (kept in their state); auto = on for topk and sign.");
+  public static final ConfigKey CODEC_DOWNLINK = choice("codec.downlink", "float64", org.fedspark.codec.Codecs.DOWNLINK_NAMES, "Codec of what the server sends (training and evaluation); it encodes the model itself, so top-k and sign are not offered.");
+  public static final ConfigKey CODEC_UPLINK_BLOCKS = string("codec.uplink-blocks", "", "Per-block codecs of the uploads: rules 'CODEC PATTERN...' separated by ';' (codecs as codec.uplink; patterns as model.blocks: block names, globs, all, head, body), e.g. 'kmeans W1; float32 b*'; a later rule wins, unnamed blocks use codec.uplink. Applies to the vectors that carry parameter blocks (the averaging algorithms' delta).");
+  public static final ConfigKey CODEC_DOWNLINK_BLOCKS = string("codec.downlink-blocks", "", "Per-block codecs of what the server sends (its model, training and evaluation): rules as codec.uplink-blocks, codecs as codec.downlink; unnamed blocks use codec.downlink.");
+  public static final ConfigKey CODEC_ERROR_FEEDBACK = choice("codec.error-feedback", "auto", List.of("auto", "on", "off"), "Clients add what the uplink codec dropped last time to their next update (kept in their state); auto = on when topk or sign encodes the uploads or one of their blocks.");
   public static final ConfigKey CODEC_VALUES = choice("codec.piecewise-values", "float64", List.of("float64", "float32"), "How the piecewise and kmeans codecs store their table of distinct values (float64 keeps piecewise lossless).");
   public static final ConfigKey CODEC_KMEANS_LEVELS = integer("codec.kmeans-levels", 8, 1, 1 << 16, "kmeans codec: number of levels k (optimal 1-D k-means of the vector's values).");
   public static final ConfigKey CODEC_TOPK_FRACTION = decimal("codec.topk-fraction", 0.01, 1e-9, 1.0, "topk codec: share of the coordinates sent (the largest magnitudes).");
@@ -191,7 +193,7 @@ public final class Keys {
       FEDSLR_ALPHA, FEDSLR_RANK_THRESHOLD, FEDSLR_SPARSE_THRESHOLD, FEDSLR_PERSONAL_EPOCHS,
       PFEDME_LAMBDA, PFEDME_PERSONAL_LR, PFEDME_INNER_STEPS, PFEDME_BETA,
       GF_LOCAL_STEPS, GF_FULL_BATCH, GF_ETA_Z, GF_PENALTY, GF_LAMBDA, GF_P, GF_RHO, GF_TOLERANCE, GF_MAX_ITERATIONS,
-      CODEC_UPLINK, CODEC_DOWNLINK, CODEC_ERROR_FEEDBACK, CODEC_VALUES, CODEC_KMEANS_LEVELS, CODEC_TOPK_FRACTION,
+      CODEC_UPLINK, CODEC_DOWNLINK, CODEC_UPLINK_BLOCKS, CODEC_DOWNLINK_BLOCKS, CODEC_ERROR_FEEDBACK, CODEC_VALUES, CODEC_KMEANS_LEVELS, CODEC_TOPK_FRACTION,
       CODEC_QSGD_LEVELS, LAMBDA_GAMMA, LAMBDA_SOLVER, LAMBDA_ADMM_ITERATIONS, LAMBDA_ADMM_TOLERANCE, LAMBDA_ADMM_KAPPA,
       LAMBDA_ORDER, STRAGGLERS_FRACTION, STRAGGLERS_MODE);
 

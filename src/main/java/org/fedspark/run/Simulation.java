@@ -197,7 +197,7 @@ public final class Simulation {
       }
       Model model = buildModel(cfg, fed.info());
       FederatedAlgorithm alg = Algorithms.create(cfg, model);
-      Transport transport = transportOverride != null ? transportOverride : Transport.from(cfg);
+      Transport transport = transportOverride != null ? transportOverride : Transport.from(cfg, vectorBlocks(alg, model));
       report.describe(fed, model, alg.name(), transport.describe(), (System.nanoTime() - start) / 1e9);
       console.printf(Locale.ROOT, "fedspark: %s on %s: %d clients, %d train / %d test examples, %s (%d params)%n",
           alg.name(), fed.info().name(), fed.info().numClients(), fed.info().totalTrain(), fed.info().totalTest(),
@@ -325,6 +325,9 @@ public final class Simulation {
         RoundPlan plan = server.configureFit(t, sampled);
         RoundEngine.RoundResult r = engine.fit(t, sampled, plan, server.aggregation());
         server.broadcastDelivered(t, r.delivered());
+        if (!r.perClientDelivered().isEmpty()) {
+          server.perClientDelivered(t, r.perClientDelivered());
+        }
         server.aggregateFit(t, r.aggregate());
         checkFinite(t, server);
         RoundEngine.RoundTraffic traffic = r.traffic();
@@ -378,6 +381,18 @@ public final class Simulation {
       engine.close();
       deleteCheckpoints();
     }
+  }
+
+  /**
+   * The message vectors that carry parameter blocks: the algorithm's, and the evaluation's global
+   * model (every block of the model).
+   */
+  private static Map<String, org.fedspark.model.BlockSet> vectorBlocks(FederatedAlgorithm alg, Model model) {
+    Map<String, org.fedspark.model.BlockSet> m = new java.util.LinkedHashMap<>(alg.server().vectorBlocks());
+    if (!m.isEmpty()) {
+      m.putIfAbsent(ClientRuntime.GLOBAL, org.fedspark.model.BlockSet.all(model.layout()));
+    }
+    return m;
   }
 
   /**
