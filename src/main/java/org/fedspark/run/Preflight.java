@@ -57,8 +57,7 @@ public final class Preflight {
     int features = shape[0] != null ? shape[0] : 1;
     int classes = shape[1] != null ? shape[1] : 2;
     Model model = model(cfg, features, classes, known ? describe(spec) : null);
-    Algorithms.create(cfg, model);
-    Transport.from(cfg);
+    Transport.from(cfg, Simulation.vectorBlocks(Algorithms.create(cfg, model), model));
     Stragglers.from(cfg);
   }
 

@@ -387,7 +387,7 @@ public final class Simulation {
    * The message vectors that carry parameter blocks: the algorithm's, and the evaluation's global
    * model (every block of the model).
    */
-  private static Map<String, org.fedspark.model.BlockSet> vectorBlocks(FederatedAlgorithm alg, Model model) {
+  static Map<String, org.fedspark.model.BlockSet> vectorBlocks(FederatedAlgorithm alg, Model model) {
     Map<String, org.fedspark.model.BlockSet> m = new java.util.LinkedHashMap<>(alg.server().vectorBlocks());
     if (!m.isEmpty()) {
       m.putIfAbsent(ClientRuntime.GLOBAL, org.fedspark.model.BlockSet.all(model.layout()));
