@@ -288,7 +288,7 @@ public final class Svt {
     return out;
   }
 
-  private static void check(double[] x, int off, int rows, int cols, double tau) {
+  static void check(double[] x, int off, int rows, int cols, double tau) {
     if (rows < 1 || cols < 1) {
       throw new IllegalArgumentException("matrix must be at least 1 × 1, got " + rows + " × " + cols);
     }
