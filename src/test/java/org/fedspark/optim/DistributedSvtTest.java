@@ -19,16 +19,18 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The inputs are {@code X = Q₁·diag(σ)·Q₂ᵀ} with Q₁, Q₂ orthonormalised here by modified Gram–Schmidt
  * (twice, so they are orthonormal to rounding; no LAPACK), so the singular values are known exactly:
- * {@code σ_i = 0.6^i}, i = 0 … 13, from 1 down to 1.3·10⁻³, and zero beyond. The distributed SVD works
+ * {@code σ_i = 0.3^i}, i = 0 … 5, from 1 down to 2.4·10⁻³, and zero beyond. The distributed SVD works
  * on the Gramian {@code XᵀX}, which squares the condition number; over the compared values (those above
- * {@code 10⁻⁴·σ_max}) it is 770, squared 6·10⁵, so the Gramian still resolves each of them to about
+ * {@code 10⁻⁴·σ_max}) it is 410, squared 1.7·10⁵, so the Gramian still resolves each of them to about
  * {@code ε·σ_max²/σ ≈ 10⁻¹³}, far inside the 10⁻⁶ agreement required (a spectrum reaching down to
  * {@code 10⁻⁸·σ_max} would not be). The exact zeros come out of the Gramian at about
- * {@code sqrt(ε)·σ_max ≈ 10⁻⁸}, below τ = 10⁻⁴.
+ * {@code sqrt(ε)·σ_max ≈ 10⁻⁸}, below τ = 10⁻⁴. The tall case has 120 columns, so MLlib runs ARPACK
+ * on the distributed Gramian (one Spark job per Lanczos step); the wide one is transposed to 80
+ * columns, which MLlib eigendecomposes on the driver after one distributed pass.
  */
 class DistributedSvtTest extends LocalSparkTest {
   private static JavaSparkContext sc;
-  private static final int PLANTED = 14;
+  private static final int PLANTED = 6;
 
   @BeforeAll
   static void context() {
@@ -38,7 +40,7 @@ class DistributedSvtTest extends LocalSparkTest {
   static double[] plantedSpectrum() {
     double[] s = new double[PLANTED];
     for (int i = 0; i < PLANTED; i++) {
-      s[i] = Math.pow(0.6, i);
+      s[i] = Math.pow(0.3, i);
     }
     return s;
   }
@@ -121,9 +123,9 @@ class DistributedSvtTest extends LocalSparkTest {
   void exactRandomizedAndDistributedAgreeOnTheSameInput() {
     SplittableRandom rng = new SplittableRandom(71);
     double[] sigma = plantedSpectrum();
-    // tall and wide (the distributed path transposes the wide one), both wide enough (n = 200 ≥ 100)
-    // for MLlib's ARPACK on the distributed Gramian
-    int[][] shapes = {{400, 200}, {200, 400}};
+    // tall (120 columns: ARPACK on the distributed Gramian) and wide (transposed to 80 columns: the
+    // Gramian eigendecomposed on the driver); the randomized SVD's 8 + 10 directions fit in both
+    int[][] shapes = {{300, 120}, {80, 300}};
     for (int[] shape : shapes) {
       int rows = shape[0];
       int cols = shape[1];
@@ -131,10 +133,8 @@ class DistributedSvtTest extends LocalSparkTest {
       double[] x = planted(rng, rows, cols, sigma);
       double tau = 1e-4; // 1e-4·σ_max: every planted value is kept
       Svt.Result exact = Svt.exact(x, 0, rows, cols, tau);
-      Svt.Result rand = Svt.randomized(x, 0, rows, cols, tau, 8, 3); // k = 8, 16
-      long t0 = System.nanoTime();
-      Svt.Result dist = DistributedSvt.threshold(sc, x, 0, rows, cols, tau, 8, 3); // k = 8, 16
-      System.out.printf("distributed SVT of %s, rank %d: %.1f s%n", what, dist.rank(), (System.nanoTime() - t0) / 1e9);
+      Svt.Result rand = Svt.randomized(x, 0, rows, cols, tau, 8, 3); // k = 8: σ_8 = 0 ≤ τ
+      Svt.Result dist = DistributedSvt.threshold(sc, x, 0, rows, cols, tau, 8, 3);
       assertTrue(exact.exact());
       assertFalse(rand.exact(), "randomized should not have fallen back to the full SVD");
       assertEquals(PLANTED, exact.rank(), what);
@@ -159,12 +159,13 @@ class DistributedSvtTest extends LocalSparkTest {
       checkThresholded(x, rows, cols, sigma, tau, ye, what + " exact");
       checkThresholded(x, rows, cols, sigma, tau, yr, what + " randomized");
       checkThresholded(x, rows, cols, sigma, tau, yd, what + " distributed");
-      // a threshold inside the spectrum: 0.6^5 > τ = 0.06 > 0.6^6 keeps 6, each shrunk by τ
-      double mid = 0.06;
-      Svt.Result dm = DistributedSvt.threshold(sc, x, 0, rows, cols, mid, 2, 4); // k = 2, 4, 8
-      assertEquals(6, dm.rank(), what);
+      // a threshold inside the spectrum, reached by growing the rank: 0.3² > τ = 0.05 > 0.3³ keeps 3,
+      // each shrunk by τ; k = 1, 2, 4 (σ_4 = 0.027 ≤ τ)
+      double mid = 0.05;
+      Svt.Result dm = DistributedSvt.threshold(sc, x, 0, rows, cols, mid, 1, 4);
+      assertEquals(3, dm.rank(), what);
       assertTrue(DenseCheck.maxAbsDiff(Svt.exact(x, 0, rows, cols, mid).toArray(), dm.toArray()) <= 1e-6);
-      checkThresholded(x, rows, cols, sigma, mid, dm.toArray(), what + " distributed, τ = 0.06");
+      checkThresholded(x, rows, cols, sigma, mid, dm.toArray(), what + " distributed, τ = 0.05");
     }
   }
 
