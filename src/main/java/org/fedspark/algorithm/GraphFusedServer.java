@@ -111,7 +111,7 @@ public final class GraphFusedServer implements ServerStrategy {
    * @param warmupBatch model space: batch size of the warm-up
    */
   public record Settings(Penalty penalty, double lambda, double p, double etaZ, GraphFusedZSolver.Options admm,
-      GraphOptions graph, int warmupEpochs, int warmupBatch) {}
+      GraphOptions graph, int warmupEpochs, int warmupBatch) implements java.io.Serializable {}
 
   static final String OBJECTIVE = "objective";
   static final String PRIMAL = "admm_primal_residual";

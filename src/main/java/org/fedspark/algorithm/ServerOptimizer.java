@@ -26,7 +26,7 @@ import java.util.Locale;
  * <p>Plain SGD does exactly the arithmetic of {@code x[i] += η_s·Δ[i]}, so η_s = 1 is plain averaging
  * bit for bit. The optimizer keeps its moments between rounds on the driver.
  */
-public final class ServerOptimizer {
+public final class ServerOptimizer implements java.io.Serializable {
 
   /** The update rules. */
   public enum Kind {

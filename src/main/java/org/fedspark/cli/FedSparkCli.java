@@ -9,12 +9,14 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fedspark", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Simulates federated learning (FedAvg, FedProx, local-only, fine-tuning, ...) on Apache Spark.",
-    subcommands = {RunCommand.class, CompareCommand.class, KeysCommand.class, BenchCommand.class, ExportLeafCommand.class,
+    subcommands = {RunCommand.class, ResumeCommand.class, EvaluateCommand.class, CompareCommand.class, KeysCommand.class, BenchCommand.class, ExportLeafCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  fedspark run conf/quickstart.conf",
         "  fedspark run conf/fmnist-fedavg.conf --set train.lr=0.1 --set run.rounds=100 --out runs/lr01",
         "  fedspark compare conf/fmnist-fedavg.conf conf/fmnist-local.conf --set run.rounds=50 --out runs/cmp",
+        "  fedspark resume runs/lr01   # continue a killed run from its newest resume point",
+        "  fedspark evaluate runs/lr01 # evaluate the models it saved",
         "  fedspark keys            # every configuration key with its default and meaning",
         "  fedspark bench           # Spark round time vs a plain JVM loop",
         "  fedspark export-leaf conf/synthetic-fedprox.conf --out data/synthetic-leaf   # the same federation as LEAF JSON"})

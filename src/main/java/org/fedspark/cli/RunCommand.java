@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static void report(SimulationResult r) {
+  static void report(SimulationResult r) {
     if (r.status() != RunStatus.COMPLETED) {
       System.out.println("fedspark: run " + r.status().label() + ": " + r.message());
       System.out.println("fedspark: metrics up to the failure are kept in " + r.outputUri());

@@ -279,6 +279,20 @@ public final class FedConfig {
     return ConfigValueFactory.fromAnyRef(v).render(ConfigRenderOptions.concise());
   }
 
+  /**
+   * Every key's value as {@link #render()} writes it, then the Spark properties as
+   * {@code spark.conf."name"}: what two configurations are compared by (a resumed run must have its
+   * original one).
+   */
+  public Map<String, String> values() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (ConfigKey k : Keys.ALL) {
+      out.put(k.path(), renderValue(k));
+    }
+    sparkConf().forEach((k, v) -> out.put(Keys.SPARK_CONF_PREFIX + ".\"" + k + "\"", v));
+    return out;
+  }
+
   /** The full resolved configuration as HOCON, every key with its documentation line above it. */
   public String render() {
     StringBuilder sb = new StringBuilder("# fedspark resolved configuration (defaults included)\n");

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * weight {@code weights[e]}, edges sorted by (from, to), no duplicates and no self-loops. Memory is
  * O(edges) ≤ N·k, never N².
  */
-public record KnnGraph(int numNodes, int[] from, int[] to, double[] weights) {
+public record KnnGraph(int numNodes, int[] from, int[] to, double[] weights) implements java.io.Serializable {
   /** How the directed kNN relation becomes undirected edges. */
   public enum Symmetrization {
     /** Symmetric kNN: an edge when either endpoint is among the other's k nearest (degree ≥ k). */

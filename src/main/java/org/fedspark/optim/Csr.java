@@ -12,7 +12,7 @@ import java.util.Arrays;
  * penalties {@code Σ_{(i,j)∈E} w_ij ‖θ_i − θ_j‖²} (Network Lasso's smooth counterpart, Hallac, Leskovec
  * and Boyd, KDD 2015): {@code Σ_e w_e (x_i − x_j)² = xᵀ L x}.
  */
-public final class Csr {
+public final class Csr implements java.io.Serializable {
   private final int n;
   private final int[] rowPtr;
   private final int[] colIdx;

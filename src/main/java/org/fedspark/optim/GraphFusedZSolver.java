@@ -53,7 +53,7 @@ import java.util.stream.IntStream;
  * <p>Not thread-safe (it holds the warm-start state); each call runs its loops on the common ForkJoin
  * pool. Results do not depend on the number of threads (partial sums are reduced in a fixed order).
  */
-public final class GraphFusedZSolver {
+public final class GraphFusedZSolver implements java.io.Serializable {
   /** Nodes per parallel task in node passes, edges per task in edge passes. */
   private static final int NODE_BLOCK = 256;
   private static final int EDGE_BLOCK = 1024;
@@ -77,7 +77,7 @@ public final class GraphFusedZSolver {
    *     rebuilt for the new {@code ηρ} and Y rescaled so that Ω = ρY is unchanged
    */
   public record Options(double rho, double absTolerance, double relTolerance, int maxIterations,
-      double linearTolerance, int linearMaxIterations, boolean adaptRho) {
+      double linearTolerance, int linearMaxIterations, boolean adaptRho) implements java.io.Serializable {
     public Options {
       if (!(rho > 0) || Double.isInfinite(rho)) {
         throw new IllegalArgumentException("rho must be finite and > 0, got " + rho);

@@ -23,7 +23,7 @@ import java.util.stream.IntStream;
  * <p>Immutable and thread-safe; {@link #solveRows} runs one CG per right-hand side on the common
  * ForkJoin pool.
  */
-public final class Pcg {
+public final class Pcg implements java.io.Serializable {
   private final Csr laplacian;
   private final double c;
   private final double[] invDiag;

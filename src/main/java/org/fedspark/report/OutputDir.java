@@ -102,7 +102,7 @@ public final class OutputDir {
     }
     for (String name : found) {
       try {
-        fs.delete(new Path(dir, name), false);
+        fs.delete(new Path(dir, name), true); // recursively: models/ is a directory
       } catch (IOException e) {
         throw new UncheckedIOException("cannot delete " + new Path(dir, name) + ": " + e.getMessage(), e);
       }

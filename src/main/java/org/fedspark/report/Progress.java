@@ -39,14 +39,25 @@ public final class Progress implements AutoCloseable {
   private final int rounds;
   private final LongSupplier nanoClock;
   private final long startNanos;
+  private final int startRound;
 
   public Progress(String task, int rounds, Mode mode, PrintStream out) {
-    this(task, rounds, mode, out, System::nanoTime);
+    this(task, rounds, 0, mode, out, System::nanoTime);
+  }
+
+  /** Progress of a run that continues after round {@code startRound} (a resumed run): the ETA counts from there. */
+  public Progress(String task, int rounds, int startRound, Mode mode, PrintStream out) {
+    this(task, rounds, startRound, mode, out, System::nanoTime);
   }
 
   /** As the public constructor, with the clock the lines mode measures elapsed time on (for tests). */
   Progress(String task, int rounds, Mode mode, PrintStream out, LongSupplier nanoClock) {
+    this(task, rounds, 0, mode, out, nanoClock);
+  }
+
+  private Progress(String task, int rounds, int startRound, Mode mode, PrintStream out, LongSupplier nanoClock) {
     this.task = task;
+    this.startRound = startRound;
     this.rounds = rounds;
     this.nanoClock = nanoClock;
     this.startNanos = nanoClock.getAsLong();
@@ -55,7 +66,7 @@ public final class Progress implements AutoCloseable {
       case BAR -> {
         // continuousUpdate: every timer tick and every refresh() redraws, so the elapsed time moves during
         // a long round and a tick that drew a half-updated state (new count, old status) is redrawn.
-        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(rounds).setUnit(UNIT, 1)
+        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(rounds).startsFrom(startRound, Duration.ZERO).setUnit(UNIT, 1)
             .setStyle(ProgressBarStyle.ASCII).setMaxRenderedLength(WIDTH).continuousUpdate()
             .setConsumer(new ConsoleProgressBarConsumer(out, WIDTH)).setUpdateIntervalMillis(1000).build();
         lines = null;
@@ -63,7 +74,7 @@ public final class Progress implements AutoCloseable {
       case LINES -> {
         bar = null;
         lines = out;
-        lines.println(line(task, 0, rounds, Duration.ZERO, "", WIDTH));
+        lines.println(line(task, startRound, 0, rounds, Duration.ZERO, "", WIDTH));
       }
       default -> {
         bar = null;
@@ -80,7 +91,7 @@ public final class Progress implements AutoCloseable {
       bar.refresh();
     } else if (lines != null) {
       Duration elapsed = Duration.ofNanos(nanoClock.getAsLong() - startNanos);
-      lines.println(line(task, round, Math.max(rounds, round), elapsed, status, WIDTH));
+      lines.println(line(task, round, round - startRound, Math.max(rounds, round), elapsed, status, WIDTH));
     }
   }
 
@@ -92,12 +103,17 @@ public final class Progress implements AutoCloseable {
    * left, and "?" before the first round. Widths count chars: task names and statuses are ASCII.
    */
   static String line(String task, long done, long max, Duration elapsed, String status, int width) {
+    return line(task, done, done, max, elapsed, status, width);
+  }
+
+  /** As above, for a run that did {@code doneHere} of its {@code done} rounds in this process (the ETA's base). */
+  static String line(String task, long done, long doneHere, long max, Duration elapsed, String status, int width) {
     String pct = max > 0 ? (int) Math.floor(100.0 * done / max) + "%" : "? %";
     String prefix = task + " " + " ".repeat(Math.max(0, 4 - pct.length())) + pct + " [";
     if (prefix.length() > width) {
       prefix = prefix.substring(0, width - 1);
     }
-    String eta = done > 0 ? clock(elapsed.dividedBy(done).multipliedBy(max - done)) : "?";
+    String eta = doneHere > 0 ? clock(elapsed.dividedBy(doneHere).multipliedBy(max - done)) : "?";
     String ratio = " ".repeat(Math.max(0, Long.toString(max).length() - Long.toString(done).length()))
         + done + "/" + max + UNIT;
     String suffix = "] " + ratio + " (" + clock(elapsed) + " / " + eta + ") " + status;

@@ -26,7 +26,7 @@ import org.fedspark.run.RunStatus;
 public final class RunReport {
   /** Every file a run writes to its output directory. */
   public static final List<String> OUTPUTS =
-      List.of("config.conf", "metrics.csv", "summary.json", "accuracy.png", "loss.png", "report.html");
+      List.of("config.conf", "metrics.csv", "summary.json", "accuracy.png", "loss.png", "report.html", "models");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final FedConfig cfg;
@@ -133,6 +133,27 @@ public final class RunReport {
       out.writeString("summary.json", JSON.writeValueAsString(s) + "\n");
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Records that this process continued the run after round {@code round} ({@code fedspark resume}). */
+  public void noteResumed(int round) {
+    run.put("resumed_after_round", round);
+  }
+
+  /**
+   * The status in {@code out}'s {@code summary.json} ("running", "completed", ...), or null when there
+   * is none or it cannot be read.
+   */
+  public static String status(OutputDir out) {
+    if (!out.exists("summary.json")) {
+      return null;
+    }
+    try (java.io.InputStream in = out.fileSystem().open(out.path("summary.json"))) {
+      com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(in);
+      return n == null || !n.hasNonNull("status") ? null : n.get("status").asText();
+    } catch (java.io.IOException e) {
+      return null;
     }
   }
 

@@ -171,6 +171,28 @@ final class ClientRuntime implements Serializable {
     return out.iterator();
   }
 
+  /**
+   * Every client's personalized model exactly as {@link #evaluate} builds it; {@code null} params for
+   * a client whose personalized model is the global model (nothing personal to save).
+   */
+  Iterator<ClientModel> personalModels(Iterator<ClientData> data, Iterator<ClientSlot> slots, EvalBroadcast b) {
+    Message msg = WireFormat.decode(b.message(), transport.downlink());
+    double[] global = b.global().length == 0 ? null : WireFormat.decode(b.global(), transport.downlink()).vector(GLOBAL);
+    List<ClientModel> out = new ArrayList<>();
+    while (data.hasNext()) {
+      ClientData c = data.next();
+      ClientSlot slot = next(slots, c);
+      Message in = slot.inbox() == null ? msg : merge(msg, WireFormat.decode(slot.inbox(), transport.downlink()));
+      ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed);
+      double[] personal = client.personalModel(ctx, ErrorFeedback.algorithmPart(slot.state()), in);
+      out.add(new ClientModel(c.clientId(), global != null && Arrays.equals(personal, global) ? null : personal));
+    }
+    return out.iterator();
+  }
+
+  /** A client's personalized parameters; null when they equal the global model's. */
+  record ClientModel(int clientId, double[] params) implements Serializable {}
+
   private static ClientSlot next(Iterator<ClientSlot> slots, ClientData c) {
     if (!slots.hasNext()) {
       throw new IllegalStateException("no state for client " + c.clientId() + ": partitions are misaligned");

@@ -34,6 +34,23 @@ public final class FedSpark {
         name -> readText(parent == null || new Path(name).isAbsolute() ? name : new Path(parent, name).toString()));
   }
 
+  /**
+   * The configuration a run wrote into its output directory ({@code config.conf}), with overrides:
+   * what {@code fedspark resume} and {@code fedspark evaluate} start from.
+   */
+  public static FedConfig loadRunConfig(String runDir, List<String> overrides) {
+    Path conf = new Path(runDir, "config.conf");
+    try {
+      if (!conf.getFileSystem(new Configuration()).exists(conf)) {
+        throw new ConfigException(runDir + " is not a fedspark run directory (it has no config.conf); give the "
+            + "output directory of a run (its --out)");
+      }
+    } catch (IOException e) {
+      throw new ConfigException("cannot read " + conf + ": " + e.getMessage());
+    }
+    return loadConfig(conf.toString(), overrides);
+  }
+
   /** The output directory: {@code out} if given, else {@code run.out}, else runs/NAME-TIMESTAMP. */
   public static String outputDir(FedConfig cfg, String out) {
     if (out != null && !out.isEmpty()) {

@@ -103,6 +103,15 @@ final class RoundEngine {
     this.states = data.mapPartitions(rt::initialStates, true).persist(StorageLevel.MEMORY_AND_DISK());
   }
 
+  /**
+   * Continues from saved client states (a resume point) instead of the initial ones; their lineage is
+   * a read of the saved files, so it needs no checkpoint of its own.
+   */
+  void restoreStates(JavaRDD<ClientSlot> saved) {
+    states.unpersist(false);
+    states = saved.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
   /** Simulates stragglers from now on (systems heterogeneity); {@link Stragglers#NONE} by default. */
   void stragglers(Stragglers s) {
     this.stragglers = s;
@@ -231,6 +240,38 @@ final class RoundEngine {
     } finally {
       created.forEach(b -> b.destroy());
     }
+  }
+
+  /**
+   * Hands {@code sink} every client's personalized model for round {@code round} (built as
+   * {@link #evaluate} builds it, from the same messages through the same codec) and the global model
+   * as clients decode it (null without one); the RDD is valid only inside {@code sink}.
+   */
+  <T> T personalModels(int round, RoundPlan evalPlan, double[] global,
+      java.util.function.BiFunction<JavaRDD<ClientRuntime.ClientModel>, double[], T> sink) {
+    List<Broadcast<?>> created = new ArrayList<>();
+    byte[] msg = WireFormat.encode(evalPlan.broadcast(), transport.downlink(),
+        Transport.context(seed, round, -1, CodecContext.Direction.EVALUATION), null);
+    byte[] globalBytes = global == null ? new byte[0]
+        : WireFormat.encode(Message.builder().vector(ClientRuntime.GLOBAL, global).build(), transport.downlink(),
+            Transport.context(seed, round, -2, CodecContext.Direction.EVALUATION), null);
+    double[] decodedGlobal = global == null ? null
+        : WireFormat.decode(globalBytes, transport.downlink()).vector(ClientRuntime.GLOBAL);
+    Broadcast<ClientRuntime.EvalBroadcast> bc = jsc.broadcast(new ClientRuntime.EvalBroadcast(round, msg, globalBytes));
+    created.add(bc);
+    ClientRuntime rt = runtime;
+    JavaRDD<ClientSlot> slots = evalPlan.perClient().isEmpty() ? states
+        : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, new long[1]);
+    try {
+      return sink.apply(data.zipPartitions(slots, (d, s) -> rt.personalModels(d, s, bc.value())), decodedGlobal);
+    } finally {
+      created.forEach(b -> b.destroy());
+    }
+  }
+
+  /** The clients' current state (aligned with the data RDD), for a resume point. */
+  JavaRDD<ClientSlot> states() {
+    return states;
   }
 
   /** Releases the cached state and the broadcasts it referred to. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.algorithm.Algorithms;
@@ -22,6 +23,7 @@ import org.fedspark.model.Model;
 import org.fedspark.model.Models;
 import org.fedspark.report.MetricsCsv;
 import org.fedspark.report.OutputDir;
+import org.fedspark.report.RunLock;
 import org.fedspark.report.Progress;
 import org.fedspark.report.RoundMetrics;
 import org.fedspark.report.RunReport;
@@ -47,6 +49,8 @@ public final class Simulation {
   private final PrintStream console;
 
   private final Transport transportOverride;
+  /** Tests only: the round after which the run stops as if killed (its resume point written), or 0. */
+  private int killAfterRound;
 
   public Simulation(SparkSession spark, FedConfig cfg, OutputDir out, PrintStream console) {
     this(spark, cfg, out, console, null);
@@ -61,18 +65,129 @@ public final class Simulation {
     this.transportOverride = transport;
   }
 
+  /**
+   * Tests only: stops the run after round {@code round} as abruptly as {@code kill -9} would (no
+   * final summary, no report, the resume points left behind), so resuming can be tested in one JVM.
+   */
+  Simulation killAfterRound(int round) {
+    this.killAfterRound = round;
+    return this;
+  }
+
+  /** What {@link #killAfterRound} throws; nothing catches it before the test. */
+  static final class SimulatedKill extends Error {
+    SimulatedKill(int round) {
+      super("simulated kill after round " + round);
+    }
+  }
+
+  /** Runs the simulation from round 1. */
   public SimulationResult run() {
+    try (RunLock lock = RunLock.acquire(out)) {
+      claim();
+      return execute(null);
+    }
+  }
+
+  /**
+   * Continues the run whose output directory is {@code out} from its newest complete resume point
+   * (from round 1 if it has none yet): same configuration, same partitions, and, from there, the same
+   * metrics as if it had never stopped.
+   *
+   * @param overrides keys to change; only those that cannot change results are accepted
+   *     ({@link #RESUMABLE_CHANGES}), any other difference from the run's configuration is refused
+   *     with a message naming the keys
+   */
+  public static SimulationResult resume(SparkSession spark, OutputDir out, List<String> overrides,
+      PrintStream console) {
+    if (!out.exists("config.conf")) {
+      throw new ConfigException(out.uri() + " is not a fedspark run directory (it has no config.conf); give the "
+          + "directory a run wrote (its --out)");
+    }
+    try (RunLock lock = RunLock.acquire(out)) {
+      String text = FedSpark.readText(out.path("config.conf").toString());
+      FedConfig cfg = FedConfig.parse(text, out.path("config.conf").toString(), overrides);
+      String status = RunReport.status(out);
+      if (RunStatus.COMPLETED.label().equals(status)) {
+        throw new ConfigException("the run in " + out.uri() + " has completed; nothing to resume (to run more rounds, "
+            + "start a new run with --set run.rounds=...)");
+      }
+      Optional<ResumePoint> point = ResumePoint.latest(out);
+      if (point.isPresent()) {
+        refuseChanges(point.get().config, cfg.values());
+        if (cfg.getInt(Keys.ROUNDS) <= point.get().round) {
+          throw new ConfigException("key '" + Keys.ROUNDS.path() + "' = " + cfg.getInt(Keys.ROUNDS) + " but the run "
+              + "already completed round " + point.get().round + "; resume with more rounds");
+        }
+        console.printf(Locale.ROOT, "fedspark: resuming %s from round %d%n", out.uri(), point.get().round);
+      } else {
+        console.printf("fedspark: %s has no resume point yet (the run stopped before round %d); starting it again "
+            + "from round 1%n", out.uri(), cfg.getInt(Keys.RESUME_EVERY));
+      }
+      Simulation sim = new Simulation(spark, cfg, out, console);
+      sim.clearOutputs();
+      return sim.execute(point.orElse(null));
+    }
+  }
+
+  /**
+   * Keys a resume may change: where Spark runs and how progress is shown change no result; more
+   * rounds extend the run.
+   */
+  static final List<String> RESUMABLE_CHANGES = List.of(Keys.MASTER.path(), Keys.UI.path(), Keys.PROGRESS.path(),
+      Keys.OUT.path(), Keys.OVERWRITE.path(), Keys.ROUNDS.path(), Keys.CHECKPOINT_DIR.path());
+
+  private static void refuseChanges(Map<String, String> was, Map<String, String> now) {
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>(was.keySet());
+    keys.addAll(now.keySet());
+    List<String> differ = new ArrayList<>();
+    for (String k : keys) {
+      if (!RESUMABLE_CHANGES.contains(k) && !java.util.Objects.equals(was.get(k), now.get(k))) {
+        differ.add(k + " (was " + was.getOrDefault(k, "unset") + ", now " + now.getOrDefault(k, "unset") + ")");
+      }
+    }
+    if (!differ.isEmpty()) {
+      throw new ConfigException("cannot resume with a different configuration: " + String.join(", ", differ)
+          + "; resume with the run's own settings (only " + String.join(", ", RESUMABLE_CHANGES)
+          + " may change), or start a new run");
+    }
+  }
+
+  /** Makes sure no earlier run's results are in the way (deleting them with run.overwrite). */
+  private void claim() {
+    List<String> names = new ArrayList<>(RunReport.OUTPUTS);
+    names.add(ResumePoint.DIR);
+    names.add("clients.csv");
+    if (!cfg.getBoolean(Keys.OVERWRITE) && RunReport.status(out) != null
+        && !RunStatus.COMPLETED.label().equals(RunReport.status(out)) && ResumePoint.latest(out).isPresent()) {
+      throw new ConfigException("output directory " + out.uri() + " holds a run that stopped before its end ("
+          + RunReport.status(out) + "); continue it with 'fedspark resume " + out.uri() + "', or pass --overwrite to "
+          + "start it again, or choose another --out");
+    }
+    out.claim(names, cfg.getBoolean(Keys.OVERWRITE));
+  }
+
+  /** Removes the charts and report of the interrupted attempt; its metrics are rewritten from the resume point. */
+  private void clearOutputs() {
+    out.claim(List.of("accuracy.png", "loss.png", "report.html"), true);
+  }
+
+  private SimulationResult execute(ResumePoint from) {
     long start = System.nanoTime();
-    out.claim(RunReport.OUTPUTS, cfg.getBoolean(Keys.OVERWRITE));
     RunReport report = new RunReport(cfg, out, spark);
     out.writeString("config.conf", cfg.with(List.of(Keys.OUT.path() + "=" + out.uri())).render());
-    report.writeSummary(RunStatus.RUNNING, "", List.of());
+    List<RoundMetrics> rows = new ArrayList<>(from == null ? List.of() : from.rows);
+    if (from != null) {
+      out.writeString("metrics.csv", MetricsCsv.render(rows));
+      report.noteResumed(from.round);
+    }
+    report.writeSummary(RunStatus.RUNNING, "", rows);
     FederatedData fed = null;
-    List<RoundMetrics> rows = new ArrayList<>();
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       DataSpec spec = DataSpecs.from(cfg);
-      int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
+      int partitions = from != null ? from.partitions
+          : cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
       fed = FederatedDataLoader.load(spark, spec, partitions);
       if (fed.info().clientNames() != null) {
         out.writeString("clients.csv", fed.info().clientsCsv());
@@ -87,13 +202,15 @@ public final class Simulation {
       console.printf("fedspark: Spark %s, master %s, %d partitions; %s; output %s%n", spark.version(),
           spark.sparkContext().master(), fed.partitioner().numPartitions(), report.blas(), out.uri());
       int[] groups = org.fedspark.data.ClientGroups.of(spec, fed.info().numClients());
-      runRounds(jsc, fed, model, alg, transport, report, rows, start, groups);
+      runRounds(jsc, fed, model, alg, transport, report, rows, groups, from);
       report.finish(RunStatus.COMPLETED, "", rows);
       return new SimulationResult(RunStatus.COMPLETED, "", List.copyOf(rows), report.summary(), out.uri());
     } catch (DivergenceException e) {
       LOG.error(e.getMessage());
       report.finish(RunStatus.DIVERGED, e.getMessage(), rows);
       return new SimulationResult(RunStatus.DIVERGED, e.getMessage(), List.copyOf(rows), report.summary(), out.uri());
+    } catch (SimulatedKill e) {
+      throw e;
     } catch (Throwable e) {
       // Throwable, not RuntimeException: Spark throws its checked SparkException from Scala code, and
       // an OutOfMemoryError should still leave a summary that says "failed", not "running".
@@ -125,26 +242,43 @@ public final class Simulation {
   }
 
   private void runRounds(JavaSparkContext jsc, FederatedData fed, Model model, FederatedAlgorithm alg,
-      Transport transport, RunReport report, List<RoundMetrics> rows, long start, int[] groups) {
+      Transport transport, RunReport report, List<RoundMetrics> rows, int[] groups, ResumePoint from) {
     long seed = cfg.getLong(Keys.SEED);
     int rounds = cfg.getInt(Keys.ROUNDS);
     int evalEvery = cfg.getInt(Keys.EVAL_EVERY);
-    ServerStrategy server = alg.server();
-    server.initialize(new ServerContext(model, fed.info(), InitialParams.of(model, seed), seed));
-    server.prepare(new org.fedspark.server.ServerResources(fed, out, groups));
+    int resumeEvery = cfg.getInt(Keys.RESUME_EVERY);
+    ServerStrategy server;
+    if (from == null) {
+      server = alg.server();
+      server.initialize(new ServerContext(model, fed.info(), InitialParams.of(model, seed), seed));
+      server.prepare(new org.fedspark.server.ServerResources(fed, out, groups));
+    } else {
+      server = from.server; // initialized and prepared before it was saved
+    }
     ClientSampler sampler = new ClientSampler(fed.info().numClients(), cfg.getDouble(Keys.FRACTION), seed);
-    if (alg.client().stateful() || transport.errorFeedback()) {
+    boolean clientState = alg.client().stateful() || transport.errorFeedback();
+    if (clientState) {
       jsc.setCheckpointDir(checkpointDir());
     }
     RoundEngine engine = new RoundEngine(jsc, fed.clients(), fed.partitioner(), alg.client(), model, seed, transport,
         cfg.getInt(Keys.CHECKPOINT_EVERY));
+    if (from != null && from.clientStates) {
+      engine.restoreStates(from.states(jsc, fed.clients()));
+    }
     engine.stragglers(Stragglers.from(cfg));
-    long cumUp = 0;
-    long cumDown = 0;
+    long cumUp = from == null ? 0 : from.cumUplink;
+    long cumDown = from == null ? 0 : from.cumDownlink;
+    double elapsedBefore = from == null ? 0 : from.elapsedSeconds;
     long loopStart = System.nanoTime();
-    String status = "";
-    try (Progress progress = new Progress(alg.name(), rounds, cfg.getEnum(Keys.PROGRESS, Progress.Mode.class), console)) {
-      for (int t = 1; t <= rounds; t++) {
+    String status = from == null ? "" : from.status;
+    double valuesHeld = from == null ? Double.NaN : from.valuesPerClient;
+    if (!Double.isNaN(valuesHeld)) {
+      report.noteValuesPerClient(valuesHeld);
+    }
+    int first = from == null ? 1 : from.round + 1;
+    try (Progress progress = new Progress(alg.name(), rounds, first - 1, cfg.getEnum(Keys.PROGRESS, Progress.Mode.class),
+        console)) {
+      for (int t = first; t <= rounds; t++) {
         long t0 = System.nanoTime();
         int[] sampled = sampler.sample(t);
         RoundPlan plan = server.configureFit(t, sampled);
@@ -163,10 +297,12 @@ public final class Simulation {
           double evalSeconds = (System.nanoTime() - e0) / 1e9;
           RoundMetrics m = new RoundMetrics(t, ev.accMean(), ev.accWeighted(), ev.accStd(), ev.accWorst10(), ev.loss(),
               ev.globalAcc(), ev.globalLoss(), traffic.trainLoss(), traffic.participants(), traffic.uplinkBytes(),
-              traffic.downlinkBytes(), cumUp, cumDown, roundSeconds, evalSeconds, (System.nanoTime() - loopStart) / 1e9,
+              traffic.downlinkBytes(), cumUp, cumDown, roundSeconds, evalSeconds,
+              elapsedBefore + (System.nanoTime() - loopStart) / 1e9,
               algorithmColumns(server, traffic, evaluation.downlinkBytes()));
           if (!Double.isNaN(traffic.valuesHeld())) {
-            report.noteValuesPerClient(traffic.valuesHeld());
+            valuesHeld = traffic.valuesHeld();
+            report.noteValuesPerClient(valuesHeld);
           }
           rows.add(m);
           out.writeString("metrics.csv", MetricsCsv.render(rows));
@@ -178,7 +314,23 @@ public final class Simulation {
               Double.isNaN(ev.globalAcc()) ? "" : String.format(Locale.ROOT, " global %.4f", ev.globalAcc()),
               traffic.trainLoss());
         }
+        if (t == rounds) {
+          if (cfg.getBoolean(Keys.SAVE_MODELS)) {
+            saveModels(engine, server, t, model, fed);
+          }
+        } else if (resumeEvery > 0 && t % resumeEvery == 0) {
+          saveModels(engine, server, t, model, fed);
+          new ResumePoint(t, fed.partitioner().numPartitions(), cfg.values(), rows, cumUp, cumDown,
+              elapsedBefore + (System.nanoTime() - loopStart) / 1e9, status, valuesHeld, clientState, server)
+              .write(out, jsc, clientState ? engine.states() : null);
+        }
         progress.roundDone(t, status);
+        if (t == killAfterRound) {
+          throw new SimulatedKill(t);
+        }
+      }
+      if (out.exists(ResumePoint.DIR)) {
+        ResumePoint.deleteAll(out); // the run is complete: nothing left to resume
       }
     } finally {
       engine.close();
@@ -207,6 +359,16 @@ public final class Simulation {
     }
     extra.putAll(traffic.clientMetrics());
     return extra;
+  }
+
+  /** Saves every client's personalized model and the global model as of round {@code round}. */
+  private void saveModels(RoundEngine engine, ServerStrategy server, int round, Model model, FederatedData fed) {
+    String[] names = fed.info().clientNames();
+    engine.personalModels(round, server.configureEvaluate(round), server.globalModel().orElse(null),
+        (personal, global) -> {
+          SavedModels.write(spark, out, round, model.layout(), personal, global, names);
+          return null;
+        });
   }
 
   private static void checkFinite(int round, ServerStrategy server) {

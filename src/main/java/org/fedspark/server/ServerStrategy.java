@@ -9,8 +9,13 @@ import java.util.Optional;
  * Mirrors Flower's {@code Strategy}: {@link #configureFit} says what to send, {@link #aggregateFit}
  * folds the uploads into the server state, {@link #configureEvaluate} says what clients evaluate with.
  * The engine does the sampling, transport, byte counting and evaluation.
+ *
+ * <p>A server is {@link java.io.Serializable}: a resume point saves it whole (its model, optimizer
+ * moments, duals, solver warm starts), so every field must be serializable or rebuilt on demand.
+ * {@link #configureEvaluate} must not change the server's state: it is also called to save the
+ * models.
  */
-public interface ServerStrategy {
+public interface ServerStrategy extends java.io.Serializable {
 
   /** Called once before round 1. */
   void initialize(ServerContext ctx);

@@ -34,7 +34,7 @@ class FedSparkCliTest {
   void helpListsTheCommands() {
     Outcome o = exec("--help");
     assertEquals(0, o.code());
-    for (String c : new String[] {"run", "keys", "bench", "export-leaf"}) {
+    for (String c : new String[] {"run", "resume", "evaluate", "keys", "bench", "export-leaf"}) {
       assertTrue(o.out().contains(c), o.out());
     }
     Outcome run = exec("run", "--help");
@@ -62,6 +62,15 @@ class FedSparkCliTest {
     assertEquals(2, o.code(), o.err());
     assertTrue(o.err().contains("train.lrr") && o.err().contains("did you mean 'train.lr'"), o.err());
     assertTrue(o.err().contains("one of softmax, logistic, mlp"), o.err());
+  }
+
+  @Test
+  void resumeAndEvaluateOfADirectoryThatIsNoRunExitWithCodeTwo() {
+    for (String command : new String[] {"resume", "evaluate"}) {
+      Outcome o = exec(command, tmp.toString());
+      assertEquals(2, o.code(), command + ": " + o.err());
+      assertTrue(o.err().contains("is not a fedspark run directory (it has no config.conf)"), o.err());
+    }
   }
 
   @Test
