@@ -70,7 +70,10 @@ public final class FedSlrServer implements ServerStrategy {
   private final double alpha;
   private final double rankThreshold;
   private final long distributedEntries;
-  /** Set by {@link #prepare}; needed only when a block is large enough for the distributed SVD. */
+  /**
+   * Set by {@link #prepare}, or looked up on first use after a resume (a resume point saves the server
+   * without it); needed only when a block is large enough for the distributed SVD.
+   */
   private transient JavaSparkContext sc;
   private double[] global;
   /** FedDyn's h: the mean over all N clients of their duals μ_i. */
@@ -171,8 +174,12 @@ public final class FedSlrServer implements ServerStrategy {
 
   private Svt.Result distributedThreshold(double[] x, ParamBlock b, double tau) {
     if (sc == null) {
-      throw new IllegalStateException("FedSLR: block " + b.name() + " (" + b.rows() + " × " + b.cols()
-          + ") needs the distributed SVD but the server was not prepared with a Spark context");
+      try {
+        sc = JavaSparkContext.fromSparkContext(org.apache.spark.sql.SparkSession.active().sparkContext());
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException("FedSLR: block " + b.name() + " (" + b.rows() + " × " + b.cols()
+            + ") needs the distributed SVD but there is no active Spark session", e);
+      }
     }
     Double last = ranks.get(RANK_PREFIX + b.name());
     int initialRank = last == null || last.isNaN() ? Svt.INITIAL_RANK : last.intValue() + 1;
