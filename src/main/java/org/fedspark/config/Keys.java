@@ -136,6 +136,7 @@ public final class Keys {
   public static final ConfigKey FEDSLR_ALPHA = decimal("fedslr.alpha", 0.1, 1e-12, INF, "FedSLR: FedDyn weight α of the pull (α/2)‖w − W‖² and of the dual update μ ← μ + α(W − w); the server thresholds singular values at rank-threshold/α.");
   public static final ConfigKey FEDSLR_RANK_THRESHOLD = decimal("fedslr.rank-threshold", 1e-4, 0.0, INF, "FedSLR: nuclear-norm weight λ_r; every weight matrix of the global model is singular-value-thresholded by λ_r/α each round.");
   public static final ConfigKey FEDSLR_SPARSE_THRESHOLD = decimal("fedslr.sparse-threshold", 1e-3, 0.0, INF, "FedSLR: ℓ1 weight λ_s of the personal sparse part; each personal step soft-thresholds it by lr·λ_s.");
+  public static final ConfigKey FEDSLR_DISTRIBUTED_SVD = integer("fedslr.distributed-svd-entries", 16_777_216, 0, MAX, "FedSLR: a weight matrix with at least this many entries (rows × cols) is thresholded with Spark MLlib's distributed RowMatrix.computeSVD on the executors instead of on the driver (the SVD's work and workspace move to the cluster; not bitwise reproducible, and singular values below 1e-9·σ_max count as zero); 0 = always on the driver. Default 2^24 (a 4096 × 4096 block).");
   public static final ConfigKey FEDSLR_PERSONAL_EPOCHS = integer("fedslr.personal-epochs", 1, 1, MAX, "FedSLR: local epochs on the personal sparse part per round.");
   public static final ConfigKey PFEDME_LAMBDA = decimal("pfedme.lambda", 15.0, 1e-12, INF, "pFedMe: weight λ of the Moreau-envelope pull (λ/2)‖θ − w‖² of the personalized model θ toward the local model w.");
   public static final ConfigKey PFEDME_PERSONAL_LR = decimal("pfedme.personal-lr", 0.05, 1e-12, INF, "pFedMe: step size η_p of the K inner steps on θ.");
@@ -190,7 +191,7 @@ public final class Keys {
       SERVER_LR, SERVER_LR_SCHEDULE, SERVER_LR_DECAY, SERVER_LR_MIN, SERVER_LR_WARMUP,
       SERVER_OPTIMIZER, SERVER_BETA1, SERVER_BETA2, SERVER_TAU,
       MU, FT_EPOCHS, DITTO_LAMBDA, DITTO_EPOCHS, FEDREP_HEAD_EPOCHS, APFL_ALPHA, APFL_ADAPT,
-      FEDSLR_ALPHA, FEDSLR_RANK_THRESHOLD, FEDSLR_SPARSE_THRESHOLD, FEDSLR_PERSONAL_EPOCHS,
+      FEDSLR_ALPHA, FEDSLR_RANK_THRESHOLD, FEDSLR_SPARSE_THRESHOLD, FEDSLR_PERSONAL_EPOCHS, FEDSLR_DISTRIBUTED_SVD,
       PFEDME_LAMBDA, PFEDME_PERSONAL_LR, PFEDME_INNER_STEPS, PFEDME_BETA,
       GF_LOCAL_STEPS, GF_FULL_BATCH, GF_ETA_Z, GF_PENALTY, GF_LAMBDA, GF_P, GF_RHO, GF_TOLERANCE, GF_MAX_ITERATIONS,
       CODEC_UPLINK, CODEC_DOWNLINK, CODEC_UPLINK_BLOCKS, CODEC_DOWNLINK_BLOCKS, CODEC_ERROR_FEEDBACK, CODEC_VALUES, CODEC_KMEANS_LEVELS, CODEC_TOPK_FRACTION,
