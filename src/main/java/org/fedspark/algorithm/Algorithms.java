@@ -71,7 +71,8 @@ public final class Algorithms {
               + " FedDyn's correction and singular value thresholding; remove it");
         }
         double alpha = cfg.getDouble(Keys.FEDSLR_ALPHA);
-        yield new FederatedAlgorithm(label, new FedSlrServer(model, alpha, cfg.getDouble(Keys.FEDSLR_RANK_THRESHOLD)),
+        yield new FederatedAlgorithm(label, new FedSlrServer(model, alpha, cfg.getDouble(Keys.FEDSLR_RANK_THRESHOLD),
+            cfg.getInt(Keys.FEDSLR_DISTRIBUTED_SVD)),
             new FedSlrClient(training, alpha, cfg.getDouble(Keys.FEDSLR_SPARSE_THRESHOLD), cfg.getInt(Keys.FEDSLR_PERSONAL_EPOCHS)));
       }
       case PFEDME -> new FederatedAlgorithm(label, new FedAvgServer(split, serverLr.scaled(cfg.getDouble(Keys.PFEDME_BETA)), optimizer),

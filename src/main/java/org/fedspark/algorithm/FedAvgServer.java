@@ -122,6 +122,12 @@ public final class FedAvgServer implements ServerStrategy {
     global = next;
   }
 
+  /** The broadcast shared values and the clients' deltas both carry the shared blocks. */
+  @Override
+  public Map<String, org.fedspark.model.BlockSet> vectorBlocks() {
+    return Map.of(PARAMS, split.shared(), DELTA, split.shared());
+  }
+
   @Override
   public RoundPlan configureEvaluate(int round) {
     return configureFit(round, new int[0]);

@@ -6,15 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.fedspark.client.InitialParams;
 import org.fedspark.codec.Message;
 import org.fedspark.model.Blas;
 import org.fedspark.model.Model;
 import org.fedspark.model.ParamBlock;
 import org.fedspark.model.ParamLayout;
+import org.fedspark.optim.DistributedSvt;
 import org.fedspark.optim.Svt;
 import org.fedspark.server.RoundAggregate;
 import org.fedspark.server.RoundPlan;
+import org.fedspark.server.ServerResources;
 import org.fedspark.server.ServerContext;
 import org.fedspark.server.ServerStrategy;
 
@@ -48,6 +51,12 @@ import org.fedspark.server.ServerStrategy;
  * bytes of what is encoded, so the downlink saving is measured, not estimated. The server keeps W as the
  * clients will rebuild it ({@link #decode}, the same product), so both hold the same values bit for bit.
  *
+ * <p>Where the SVD runs: {@link Svt#threshold} on the driver (exact {@code dgesdd}, or randomized for a
+ * large block of low rank), or, for a block of at least {@code fedslr.distributed-svd-entries} entries,
+ * {@link DistributedSvt} on the executors (MLlib's {@code RowMatrix.computeSVD}), whose first target
+ * rank is the block's rank in the previous round plus one, so that a stable rank costs one distributed
+ * SVD per round rather than a doubling sequence.
+ *
  * <p>Reports {@code rank_<block>} per weight matrix: the rank kept by the last thresholding.
  */
 public final class FedSlrServer implements ServerStrategy {
@@ -60,6 +69,12 @@ public final class FedSlrServer implements ServerStrategy {
   private final Model model;
   private final double alpha;
   private final double rankThreshold;
+  private final long distributedEntries;
+  /**
+   * Set by {@link #prepare}, or looked up on first use after a resume (a resume point saves the server
+   * without it); needed only when a block is large enough for the distributed SVD.
+   */
+  private transient JavaSparkContext sc;
   private double[] global;
   /** FedDyn's h: the mean over all N clients of their duals μ_i. */
   private double[] h;
@@ -67,7 +82,11 @@ public final class FedSlrServer implements ServerStrategy {
   private Message message;
   private final Map<String, Double> ranks = new LinkedHashMap<>();
 
-  public FedSlrServer(Model model, double alpha, double rankThreshold) {
+  /**
+   * @param distributedEntries blocks with at least this many entries are thresholded with the
+   *     distributed SVD; 0 = never
+   */
+  public FedSlrServer(Model model, double alpha, double rankThreshold, long distributedEntries) {
     if (!(alpha > 0) || Double.isInfinite(alpha)) {
       throw new IllegalArgumentException("FedSLR alpha must be finite and > 0, got " + alpha);
     }
@@ -77,6 +96,10 @@ public final class FedSlrServer implements ServerStrategy {
     this.model = model;
     this.alpha = alpha;
     this.rankThreshold = rankThreshold;
+    if (distributedEntries < 0) {
+      throw new IllegalArgumentException("FedSLR distributed-SVD size must be >= 0, got " + distributedEntries);
+    }
+    this.distributedEntries = distributedEntries;
     for (ParamBlock b : model.layout().blocks()) {
       if (!b.isBias()) {
         ranks.put(RANK_PREFIX + b.name(), Double.NaN);
@@ -90,6 +113,16 @@ public final class FedSlrServer implements ServerStrategy {
     h = new double[global.length];
     numClients = ctx.info().numClients();
     message = Message.builder().vector(PARAMS, global.clone()).build();
+  }
+
+  @Override
+  public void prepare(ServerResources resources) {
+    sc = JavaSparkContext.fromSparkContext(resources.data().clients().context());
+  }
+
+  /** Whether block {@code b} is thresholded with the distributed SVD. */
+  boolean distributed(ParamBlock b) {
+    return distributedEntries > 0 && (long) b.rows() * b.cols() >= distributedEntries;
   }
 
   @Override
@@ -122,7 +155,7 @@ public final class FedSlrServer implements ServerStrategy {
     Map<String, double[][]> factors = new LinkedHashMap<>();
     for (ParamBlock b : layout.blocks()) {
       if (!b.isBias()) {
-        Svt.Result r = Svt.threshold(x, b.offset(), b.rows(), b.cols(), tau);
+        Svt.Result r = distributed(b) ? distributedThreshold(x, b, tau) : Svt.threshold(x, b.offset(), b.rows(), b.cols(), tau);
         ranks.put(RANK_PREFIX + b.name(), (double) r.rank());
         if ((long) r.rank() * (b.rows() + b.cols()) < (long) b.rows() * b.cols()) {
           factors.put(b.name(), factors(r));
@@ -137,6 +170,20 @@ public final class FedSlrServer implements ServerStrategy {
     factors.forEach((name, lr) -> mb.vector(name + LEFT, lr[0]).vector(name + RIGHT, lr[1]));
     message = mb.build();
     global = decode(message, layout);
+  }
+
+  private Svt.Result distributedThreshold(double[] x, ParamBlock b, double tau) {
+    if (sc == null) {
+      try {
+        sc = JavaSparkContext.fromSparkContext(org.apache.spark.sql.SparkSession.active().sparkContext());
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException("FedSLR: block " + b.name() + " (" + b.rows() + " × " + b.cols()
+            + ") needs the distributed SVD but there is no active Spark session", e);
+      }
+    }
+    Double last = ranks.get(RANK_PREFIX + b.name());
+    int initialRank = last == null || last.isNaN() ? Svt.INITIAL_RANK : last.intValue() + 1;
+    return DistributedSvt.threshold(sc, x, b.offset(), b.rows(), b.cols(), tau, initialRank, sc.defaultParallelism());
   }
 
   /** {@code L = U·diag(√s)} (rows × r) and {@code R = diag(√s)·Vᵀ} (r × cols), row-major. */

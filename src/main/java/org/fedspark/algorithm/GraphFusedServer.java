@@ -136,6 +136,9 @@ public final class GraphFusedServer implements ServerStrategy {
   private GraphFusedZSolver solver;
   private int[] groups;
   private final Map<String, Double> metrics = new LinkedHashMap<>();
+  /** This round's x and own parts as the clients decoded them; null when the downlink was lossless. */
+  private double[] deliveredX;
+  private Map<Integer, double[]> deliveredZ;
 
   public GraphFusedServer(ParamSplit split, Schedule lr, Settings settings) {
     if (!split.hasPersonal()) {
@@ -241,6 +244,48 @@ public final class GraphFusedServer implements ServerStrategy {
     return v;
   }
 
+  /**
+   * The shared values x̂ every client decoded: with a lossy downlink, the clients' gradients are at
+   * x̂, so the x step moves from x̂ (as the averaging server does).
+   */
+  @Override
+  public void broadcastDelivered(int round, Message delivered) {
+    double[] xs = delivered.vectors().get(GraphFusedClient.PARAMS);
+    deliveredX = xs != null && xs.length == x.length ? xs.clone() : null;
+  }
+
+  /**
+   * Each sampled client's personal part ẑ(n) as it decoded it: its gradient is at ẑ(n), so the Z step
+   * starts from ẑ(n) in its column (the columns of clients not sampled were not sent and stay).
+   */
+  @Override
+  public void perClientDelivered(int round, Map<Integer, Message> delivered) {
+    deliveredZ = new HashMap<>();
+    delivered.forEach((c, m) -> {
+      double[] zc = m.vectors().get(GraphFusedClient.PERSONAL);
+      if (zc != null && zc.length == d2) {
+        deliveredZ.put(c, zc);
+      }
+    });
+  }
+
+  /** Replaces x and the sampled clients' columns of Z by what the clients decoded, if a lossy downlink changed them. */
+  private void startFromDelivered() {
+    if (deliveredX != null) {
+      x = deliveredX;
+    }
+    if (deliveredZ != null) {
+      z = z.clone();
+      deliveredZ.forEach((c, zc) -> {
+        for (int r = 0; r < d2; r++) {
+          z[r * n + c] = zc[r];
+        }
+      });
+    }
+    deliveredX = null;
+    deliveredZ = null;
+  }
+
   /** Shared part summed; personal part collected per client: the Z step needs every column of G. */
   @Override
   public AggregationSpec aggregation() {
@@ -252,11 +297,14 @@ public final class GraphFusedServer implements ServerStrategy {
     metrics.replaceAll((k, v) -> Double.NaN);
     int s = aggregate.numUpdates();
     if (s == 0) {
+      deliveredX = null;
+      deliveredZ = null;
       return;
     }
     if (settings.penalty() == Penalty.GRAPH && solver == null) {
       throw new IllegalStateException("graph-fused: no similarity network; prepare() was not called");
     }
+    startFromDelivered();
     double eta = lr.at(round);
     double etaZ = settings.etaZ() > 0 ? settings.etaZ() : eta;
     metrics.put(OBJECTIVE, aggregate.scalarSums().getOrDefault(GraphFusedClient.LOSS, Double.NaN) / s

@@ -24,6 +24,8 @@ import org.fedspark.report.Comparison;
 import org.fedspark.report.OutputDir;
 import org.fedspark.report.RunReport;
 import org.fedspark.run.FedSpark;
+import org.fedspark.run.Preflight;
+import org.fedspark.run.StopRequest;
 import org.fedspark.run.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +44,7 @@ import picocli.CommandLine.Parameters;
         "All of them must agree on every data.* and partition.* key, run.seed, run.rounds and train.client-fraction.",
         "Writes comparison.csv, comparison.md, comparison.html, accuracy.png and accuracy_vs_uplink.png to DIR.",
         "Exit codes: 0 all runs completed, 2 bad configuration, data or run directory (nothing is run), "
-            + "3 a run diverged or failed (the others still run), 1 other errors."})
+            + "3 a run diverged or failed (the others still run), 130/143 interrupted, 1 other errors (README: Troubleshooting)."})
 final class CompareCommand implements Callable<Integer> {
   static final int NOT_ALL_COMPLETED = 3;
 
@@ -74,6 +76,15 @@ final class CompareCommand implements Callable<Integer> {
     String dir = out != null && !out.isEmpty() ? out
         : "runs/compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Input firstConfig = inputs.stream().filter(i -> !i.runDir()).findFirst().orElse(null);
+    for (Input in : inputs) {
+      if (!in.runDir()) {
+        Preflight.checkConfig(in.cfg(), Preflight.hadoopConf(in.cfg()));
+      }
+    }
+    Preflight.checkOutputDir(dir, firstConfig == null ? new Configuration() : Preflight.hadoopConf(firstConfig.cfg()),
+        overwrite, Comparison.OUTPUTS);
+    ErrorHandler.outputDir(dir);
+    StopRequest.install();
     SparkSession spark = firstConfig == null ? null : SparkSessions.create("fedspark compare",
         firstConfig.cfg().getString(Keys.MASTER), firstConfig.cfg().getBoolean(Keys.UI), firstConfig.cfg().sparkConf());
     try {
@@ -88,7 +99,7 @@ final class CompareCommand implements Callable<Integer> {
         }
       }
       List<Comparison.Row> rows = new ArrayList<>();
-      for (int i = 0; i < inputs.size(); i++) {
+      for (int i = 0; i < inputs.size() && StopRequest.requested() == null; i++) {
         Input in = inputs.get(i);
         console.printf("fedspark compare: [%d/%d] %s: %s%n", i + 1, inputs.size(), in.label(),
             in.runDir() ? "reading the finished run in " + in.arg() : "running " + in.arg() + " into " + runDir(target, in));
@@ -105,6 +116,11 @@ final class CompareCommand implements Callable<Integer> {
         }
       }
       console.println("fedspark compare: results in " + target.uri() + " (" + String.join(", ", Comparison.OUTPUTS) + ")");
+      if (StopRequest.requested() != null) {
+        System.err.println("fedspark compare: interrupted by " + StopRequest.requested() + " after " + rows.size() + " of "
+            + inputs.size() + " runs; the table holds those");
+        return StopRequest.exitCode();
+      }
       return rows.stream().allMatch(Comparison.Row::completed) ? 0 : NOT_ALL_COMPLETED;
     } finally {
       if (spark != null) {
@@ -159,16 +175,13 @@ final class CompareCommand implements Callable<Integer> {
 
   /** Classifies and loads every ARG, giving each a unique label; throws before anything runs. */
   private List<Input> resolve() {
-    List<String> sets = new ArrayList<>(overrides);
-    if (overwrite) {
-      sets.add(Keys.OVERWRITE.path() + "=true");
-    }
     Set<String> used = new HashSet<>();
     List<Input> inputs = new ArrayList<>();
     for (String arg : args) {
       boolean isDir = isDirectory(arg);
       String label = unique(baseName(arg, isDir), used);
-      FedConfig cfg = isDir ? runConfig(arg) : FedSpark.loadConfig(arg, sets);
+      FedConfig cfg = isDir ? runConfig(arg) : FedSpark.loadConfig(arg, overwrite ? List.of(Keys.OVERWRITE.path() + "=true")
+          : List.of(), overrides);
       inputs.add(new Input(label, arg, isDir, cfg));
     }
     return inputs;

@@ -31,7 +31,25 @@ public final class FedSparkCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    int code = new CommandLine(new FedSparkCli()).setExecutionExceptionHandler(new ErrorHandler()).execute(args);
-    System.exit(code);
+    System.exit(execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args));
+  }
+
+  /**
+   * Runs the command line and returns its exit code ({@link ExitCode}). Errors ({@code OutOfMemoryError},
+   * Hadoop's {@code FSError} on a full disk) are turned into one line and a code here, since picocli
+   * hands only exceptions to its handler.
+   */
+  static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cmd = new CommandLine(new FedSparkCli()).setExecutionExceptionHandler(new ErrorHandler());
+    cmd.setOut(out);
+    cmd.setErr(err);
+    try {
+      return cmd.execute(args);
+    } catch (Error e) {
+      return ErrorHandler.handle(e, err);
+    } finally {
+      out.flush();
+      err.flush();
+    }
   }
 }

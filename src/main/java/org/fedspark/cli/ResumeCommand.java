@@ -33,13 +33,19 @@ final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     FedConfig cfg = FedSpark.loadRunConfig(dir, overrides);
+    ErrorHandler.outputDir(dir);
+    org.fedspark.run.StopRequest.install();
     SparkSession spark = SparkSessions.create("fedspark resume " + cfg.getString(Keys.RUN_NAME),
         cfg.getString(Keys.MASTER), cfg.getBoolean(Keys.UI), cfg.sparkConf());
     try {
       OutputDir out = new OutputDir(dir, spark.sparkContext().hadoopConfiguration());
       SimulationResult r = Simulation.resume(spark, out, overrides, System.out);
       RunCommand.report(r);
-      return r.status() == RunStatus.COMPLETED ? 0 : RunCommand.DIVERGED;
+      return switch (r.status()) {
+        case COMPLETED -> ExitCode.COMPLETED.code();
+        case INTERRUPTED -> org.fedspark.run.StopRequest.exitCode();
+        default -> RunCommand.DIVERGED;
+      };
     } finally {
       spark.stop();
     }

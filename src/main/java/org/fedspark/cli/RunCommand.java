@@ -9,6 +9,8 @@ import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
 import org.fedspark.report.RoundMetrics;
 import org.fedspark.run.FedSpark;
+import org.fedspark.run.Preflight;
+import org.fedspark.run.StopRequest;
 import org.fedspark.run.RunStatus;
 import org.fedspark.run.SimulationResult;
 import org.fedspark.run.SparkSessions;
@@ -21,9 +23,10 @@ import picocli.CommandLine.Parameters;
     description = {"Run a federated simulation described by a HOCON config file.",
         "Keys not in the file take their defaults ('fedspark keys' lists them all).",
         "Writes config.conf, metrics.csv, summary.json, accuracy.png, loss.png and report.html to the output directory.",
-        "Exit codes: 0 completed, 2 bad configuration or data, 3 diverged (NaN), 1 other errors."})
+        "Exit codes: 0 completed, 2 bad configuration, data, output directory or environment, 3 diverged (NaN),"
+            + " 4 disk full, 5 out of memory, 130 Ctrl-C, 143 SIGTERM, 1 other errors (README: Troubleshooting)."})
 final class RunCommand implements Callable<Integer> {
-  static final int DIVERGED = 3;
+  static final int DIVERGED = ExitCode.DIVERGED.code();
 
   @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file (HOCON; any Hadoop path, e.g. conf/quickstart.conf or hdfs://...).")
   String configPath;
@@ -44,18 +47,35 @@ final class RunCommand implements Callable<Integer> {
       sets.add(Keys.OVERWRITE.path() + "=true");
     }
     FedConfig cfg = FedSpark.loadConfig(configPath, sets);
+    String dir = FedSpark.outputDir(cfg, out);
+    // Everything checkable is checked before Spark starts and before the output directory is written.
+    Preflight.check(cfg, dir, Preflight.hadoopConf(cfg));
+    ErrorHandler.outputDir(dir);
+    StopRequest.install();
     SparkSession spark = SparkSessions.create("fedspark " + cfg.getString(Keys.RUN_NAME), cfg.getString(Keys.MASTER),
         cfg.getBoolean(Keys.UI), cfg.sparkConf());
     try {
-      SimulationResult r = FedSpark.run(spark, cfg, out, System.out);
+      if (StopRequest.requested() != null) {
+        System.err.println("fedspark: " + StopRequest.requested() + " before the run started; nothing was run");
+        return StopRequest.exitCode();
+      }
+      SimulationResult r = FedSpark.run(spark, cfg, dir, System.out);
       report(r);
-      return r.status() == RunStatus.COMPLETED ? 0 : DIVERGED;
+      return switch (r.status()) {
+        case COMPLETED -> ExitCode.COMPLETED.code();
+        case INTERRUPTED -> StopRequest.exitCode();
+        default -> DIVERGED;
+      };
     } finally {
       spark.stop();
     }
   }
 
   static void report(SimulationResult r) {
+    if (r.status() == RunStatus.INTERRUPTED) {
+      System.err.println("fedspark: " + r.message() + "; summary, metrics and report so far in " + r.outputUri());
+      return;
+    }
     if (r.status() != RunStatus.COMPLETED) {
       System.out.println("fedspark: run " + r.status().label() + ": " + r.message());
       System.out.println("fedspark: metrics up to the failure are kept in " + r.outputUri());

@@ -14,6 +14,13 @@ public final class Codecs {
   public static final List<String> NAMES = List.of("float64", "float32", PiecewiseConstantCodec.NAME,
       KmeansCodec.NAME, TopKCodec.NAME, QsgdCodec.NAME, SignCodec.NAME);
 
+  /**
+   * Names accepted for the downlink: it carries the model itself, not an update, so the codecs that
+   * only make sense with error feedback on an update (top-k, sign) are left out.
+   */
+  public static final List<String> DOWNLINK_NAMES = List.of("float64", "float32", PiecewiseConstantCodec.NAME,
+      KmeansCodec.NAME, QsgdCodec.NAME);
+
   /** Encoding parameters of the configurable codecs. */
   public record Params(int valueWidth, int kmeansLevels, double topkFraction, int qsgdLevels) {
     public static final Params DEFAULT = new Params(8, 8, 0.01, 16);
@@ -35,6 +42,9 @@ public final class Codecs {
 
   /** A decoder for wire id {@code id}. */
   public static VectorCodec byId(int id) {
+    if (id == BlockwiseCodec.ID) {
+      return BlockwiseCodec.ANY;
+    }
     for (String name : NAMES) {
       VectorCodec c = create(name, Params.DEFAULT);
       if (c.id() == id) {
@@ -50,6 +60,6 @@ public final class Codecs {
       VectorCodec c = create(name, Params.DEFAULT);
       b.append(b.length() == 0 ? "" : ", ").append(c.id()).append(" = ").append(name);
     }
-    return b.toString();
+    return b.append(", ").append(BlockwiseCodec.ID).append(" = ").append(BlockwiseCodec.NAME).toString();
   }
 }

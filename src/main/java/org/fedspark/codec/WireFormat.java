@@ -45,6 +45,14 @@ public final class WireFormat {
    * stream), the vector that {@code order} names in that order (null: natural order).
    */
   public static byte[] encode(Message m, VectorCodec codec, CodecContext ctx, CoordinateOrder order) {
+    return encode(m, Codebook.of(codec), ctx, order);
+  }
+
+  /**
+   * Encodes each vector with its codec in {@code book} ({@code ctx} names the message; each vector gets
+   * its own stream), the vector that {@code order} names in that order (null: natural order).
+   */
+  public static byte[] encode(Message m, Codebook book, CodecContext ctx, CoordinateOrder order) {
     if (m.isEmpty()) {
       return new byte[0];
     }
@@ -65,6 +73,7 @@ public final class WireFormat {
       if (order != null && order.appliesTo(e.getKey(), v.length)) {
         v = order.toWire(v);
       }
+      VectorCodec codec = book.codecFor(e.getKey());
       byte[] body = codec.encode(v, ctx.forVector(e.getKey()));
       putName(out.buf, e.getKey());
       out.buf.put((byte) codec.id());
@@ -84,11 +93,16 @@ public final class WireFormat {
 
   /** Decodes bytes written by any known codec (the header says which). */
   public static Message decode(byte[] bytes) {
-    return decode(bytes, null, null);
+    return decode(bytes, (Codebook) null, null);
   }
 
   /** Decodes bytes that {@code expected} wrote; another codec's bytes fail naming both. */
   public static Message decode(byte[] bytes, VectorCodec expected) {
+    return decode(bytes, expected, null);
+  }
+
+  /** Decodes bytes written with the codecs of {@code expected}; another codec's bytes fail naming both. */
+  public static Message decode(byte[] bytes, Codebook expected) {
     return decode(bytes, expected, null);
   }
 
@@ -99,6 +113,11 @@ public final class WireFormat {
    * @throws CodecException if the bytes are truncated, damaged, or written by another codec or format
    */
   public static Message decode(byte[] bytes, VectorCodec expected, CoordinateOrder order) {
+    return decode(bytes, expected == null ? null : Codebook.of(expected), order);
+  }
+
+  /** Decodes bytes written with {@code expected} (null: any known codecs), as {@link #decode(byte[], VectorCodec, CoordinateOrder)}. */
+  public static Message decode(byte[] bytes, Codebook expected, CoordinateOrder order) {
     if (bytes.length == 0) {
       return Message.EMPTY;
     }
@@ -128,7 +147,7 @@ public final class WireFormat {
         String name = getName(buf);
         int id = Byte.toUnsignedInt(buf.get());
         int version = Byte.toUnsignedInt(buf.get());
-        VectorCodec codec = expected == null ? Codecs.byId(id) : expected;
+        VectorCodec codec = expected == null ? Codecs.byId(id) : expected.codecFor(name);
         if (id != codec.id() || version != codec.version()) {
           throw new CodecException("vector '" + name + "' was written by codec " + describe(id, version)
               + ", expected '" + codec.name() + "' (id " + codec.id() + ", version " + codec.version() + ")");

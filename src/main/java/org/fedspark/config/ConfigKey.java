@@ -106,7 +106,8 @@ public final class ConfigKey {
   /** A one-line description of the valid values, used in error messages and {@code fedspark keys}. */
   public String validValues() {
     return switch (type) {
-      case INT, DOUBLE -> "a number in [" + fmt(min) + ", " + fmt(max) + "]";
+      case INT -> "a whole number in [" + fmt(min) + ", " + (max == Integer.MAX_VALUE ? "2147483647 (2³¹ − 1)" : fmt(max)) + "]";
+      case DOUBLE -> "a number in [" + fmt(min) + ", " + fmt(max) + "]";
       case LONG -> "an integer";
       case BOOLEAN -> "true or false";
       case STRING -> "a string";
@@ -115,7 +116,7 @@ public final class ConfigKey {
   }
 
   private static String fmt(double v) {
-    if (v == Double.MAX_VALUE || v == Integer.MAX_VALUE) {
+    if (v == Double.MAX_VALUE) {
       return "∞";
     }
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {

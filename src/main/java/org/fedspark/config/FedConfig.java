@@ -26,6 +26,9 @@ import java.util.function.Function;
  * falls back to a default.
  */
 public final class FedConfig {
+  /** First line of {@link #render()}: marks a run's written {@code config.conf}, which spells out every key. */
+  public static final String RESOLVED_HEADER = "# fedspark resolved configuration (defaults included)";
+
   private final Config config;
 
   private FedConfig(Config config) {
@@ -46,14 +49,47 @@ public final class FedConfig {
 
   /**
    * As {@link #parse(String, String, List)}, reading {@code include "name"} statements with
-   * {@code includes} (the CLI resolves them next to the config file, through the Hadoop FileSystem).
+   * {@code includes} (names are their own locations).
    */
   public static FedConfig parse(String fileText, String origin, List<String> overrides,
       Function<String, String> includes) {
+    return parse(fileText, origin, overrides, new Includes() {
+      @Override
+      public String locate(String name) {
+        return name;
+      }
+
+      @Override
+      public String read(String location) {
+        return includes.apply(location);
+      }
+    });
+  }
+
+  /** Where {@code include "name"} statements are read from (the CLI: next to the config file, through Hadoop). */
+  public interface Includes {
+    /** The location {@code name} refers to, the same string for the same file (used to detect cycles). */
+    String locate(String name);
+
+    /** The text at a location returned by {@link #locate}. */
+    String read(String location);
+  }
+
+  /**
+   * As {@link #parse(String, String, List)}, with {@code include}s; {@code origin} should be the
+   * config file's location as {@link Includes#locate} spells it, so that a file including itself is
+   * caught.
+   */
+  public static FedConfig parse(String fileText, String origin, List<String> overrides, Includes includes) {
+    return new FedConfig(parseMerged(fileText, origin, overrides, includes).withFallback(defaults()));
+  }
+
+  /** The file and the overrides, validated, without the defaults. */
+  static Config parseMerged(String fileText, String origin, List<String> overrides, Includes includes) {
     Config file;
     try {
       ConfigParseOptions opts = ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setOriginDescription(origin);
-      file = ConfigFactory.parseString(fileText, opts.setIncluder(new Includer(includes, opts)));
+      file = ConfigFactory.parseString(fileText, opts.setIncluder(new Includer(includes, opts, List.of(origin))));
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException("cannot parse " + origin + ": " + e.getMessage());
     }
@@ -83,11 +119,15 @@ public final class FedConfig {
       throw new ConfigException("cannot resolve " + origin + ": " + e.getMessage());
     }
     validate(merged);
-    return new FedConfig(merged.withFallback(defaults()));
+    return merged;
   }
 
-  /** Resolves {@code include "file"} through a caller-supplied reader. */
-  private record Includer(Function<String, String> reader, ConfigParseOptions opts) implements ConfigIncluder {
+  /**
+   * Resolves {@code include "file"} through a caller-supplied reader. {@code chain} is the list of files
+   * being read, outermost first: a file that is already on it would be read forever (Typesafe Config
+   * itself recurses until the stack overflows), so it is refused with the cycle spelled out.
+   */
+  private record Includer(Includes reader, ConfigParseOptions opts, List<String> chain) implements ConfigIncluder {
     @Override
     public ConfigIncluder withFallback(ConfigIncluder fallback) {
       return this;
@@ -95,7 +135,17 @@ public final class FedConfig {
 
     @Override
     public ConfigObject include(ConfigIncludeContext context, String what) {
-      return ConfigFactory.parseString(reader.apply(what), opts.setOriginDescription(what).setIncluder(this)).root();
+      String location = reader.locate(what);
+      if (chain.contains(location)) {
+        List<String> cycle = new ArrayList<>(chain.subList(chain.indexOf(location), chain.size()));
+        cycle.add(location);
+        throw new ConfigException("include cycle: " + String.join(" includes ", cycle)
+            + "; remove one of these include lines");
+      }
+      List<String> longer = new ArrayList<>(chain);
+      longer.add(location);
+      Includer inner = new Includer(reader, opts, List.copyOf(longer));
+      return ConfigFactory.parseString(reader.read(location), opts.setOriginDescription(what).setIncluder(inner)).root();
     }
   }
 
@@ -193,7 +243,10 @@ public final class FedConfig {
   /** Typesafe Config truncates 1.5 to 1 for an int; a count or seed must be written as a whole number. */
   private static String wholeNumber(Config c, String p) {
     double d = c.getDouble(p);
-    return d == Math.rint(d) && Math.abs(d) < 0x1p63 ? null : "'" + c.getValue(p).unwrapped() + "' is not a whole number";
+    if (d != Math.rint(d)) {
+      return "'" + c.getValue(p).unwrapped() + "' is not a whole number";
+    }
+    return Math.abs(d) < 0x1p63 ? null : "'" + c.getValue(p).unwrapped() + "' is out of range";
   }
 
   private static String suggestion(String path) {
@@ -254,6 +307,23 @@ public final class FedConfig {
     return Enum.valueOf(type, config.getString(k.path()).replace('-', '_').toUpperCase(Locale.ROOT));
   }
 
+  /**
+   * Where each key that is not at its default came from, by path: the origin description Typesafe
+   * Config keeps ({@code "--set KEY"}, {@code "FILE: LINE"}, or an included file's name).
+   */
+  public Map<String, String> origins() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (ConfigKey k : Keys.ALL) {
+      if (config.hasPath(k.path())) {
+        String d = config.getValue(k.path()).origin().description();
+        if (!"default".equals(d)) {
+          out.put(k.path(), d);
+        }
+      }
+    }
+    return out;
+  }
+
   /** The Spark properties under {@code spark.conf}, passed to Spark verbatim. */
   public Map<String, String> sparkConf() {
     Map<String, String> out = new LinkedHashMap<>();
@@ -295,7 +365,7 @@ public final class FedConfig {
 
   /** The full resolved configuration as HOCON, every key with its documentation line above it. */
   public String render() {
-    StringBuilder sb = new StringBuilder("# fedspark resolved configuration (defaults included)\n");
+    StringBuilder sb = new StringBuilder(RESOLVED_HEADER + "\n");
     String section = "";
     for (ConfigKey k : Keys.ALL) {
       String s = k.path().substring(0, k.path().indexOf('.'));

@@ -34,7 +34,7 @@ public final class Keys {
 
   // spark
   public static final ConfigKey MASTER = string("spark.master", "local[*]", "Spark master when not launched by spark-submit (spark-submit's --master wins).");
-  public static final ConfigKey UI = bool("spark.ui", false, "Start the Spark web UI (off by default: a local run opens no port).");
+  public static final ConfigKey UI = bool("spark.ui", false, "Start the Spark web UI (off by default: a local run opens no port). It listens on SPARK_LOCAL_IP, which bin/fedspark sets to 127.0.0.1 unless you set it.");
   public static final ConfigKey PARTITIONS = integer("spark.partitions", 0, 0, MAX, "Number of client partitions; 0 = 2 × Spark's default parallelism, at most one per client. Results do not depend on it.");
   public static final ConfigKey CHECKPOINT_DIR = string("spark.checkpoint-dir", "", "Directory for RDD checkpoints (any Hadoop path); empty = <out>/_checkpoints, removed when the run ends.");
 
@@ -145,6 +145,7 @@ public final class Keys {
   public static final ConfigKey FEDSLR_ALPHA = decimal("fedslr.alpha", 0.1, 1e-12, INF, "FedSLR: FedDyn weight α of the pull (α/2)‖w − W‖² and of the dual update μ ← μ + α(W − w); the server thresholds singular values at rank-threshold/α.");
   public static final ConfigKey FEDSLR_RANK_THRESHOLD = decimal("fedslr.rank-threshold", 1e-4, 0.0, INF, "FedSLR: nuclear-norm weight λ_r; every weight matrix of the global model is singular-value-thresholded by λ_r/α each round.");
   public static final ConfigKey FEDSLR_SPARSE_THRESHOLD = decimal("fedslr.sparse-threshold", 1e-3, 0.0, INF, "FedSLR: ℓ1 weight λ_s of the personal sparse part; each personal step soft-thresholds it by lr·λ_s.");
+  public static final ConfigKey FEDSLR_DISTRIBUTED_SVD = integer("fedslr.distributed-svd-entries", 16_777_216, 0, MAX, "FedSLR: a weight matrix with at least this many entries (rows × cols) is thresholded with Spark MLlib's distributed RowMatrix.computeSVD on the executors instead of on the driver (the SVD's work and workspace move to the cluster; not bitwise reproducible, and singular values below 1e-9·σ_max count as zero); 0 = always on the driver. Default 2^24 (a 4096 × 4096 block).");
   public static final ConfigKey FEDSLR_PERSONAL_EPOCHS = integer("fedslr.personal-epochs", 1, 1, MAX, "FedSLR: local epochs on the personal sparse part per round.");
   public static final ConfigKey PFEDME_LAMBDA = decimal("pfedme.lambda", 15.0, 1e-12, INF, "pFedMe: weight λ of the Moreau-envelope pull (λ/2)‖θ − w‖² of the personalized model θ toward the local model w.");
   public static final ConfigKey PFEDME_PERSONAL_LR = decimal("pfedme.personal-lr", 0.05, 1e-12, INF, "pFedMe: step size η_p of the K inner steps on θ.");
@@ -162,8 +163,10 @@ public final class Keys {
 
   // codec: how messages are encoded (README "Communication-efficient updates")
   public static final ConfigKey CODEC_UPLINK = choice("codec.uplink", "float64", org.fedspark.codec.Codecs.NAMES, "Codec of the clients' uploads: float64 (exact), float32, piecewise (runs of equal values), kmeans (k levels, then piecewise), topk, qsgd, sign (scaled sign).");
-  public static final ConfigKey CODEC_DOWNLINK = choice("codec.downlink", "float64", List.of("float64", "float32", "piecewise", "kmeans", "qsgd"), "Codec of what the server sends (training and evaluation); it encodes the model itself, so top-k and sign are not offered.");
-  public static final ConfigKey CODEC_ERROR_FEEDBACK = choice("codec.error-feedback", "auto", List.of("auto", "on", "off"), "Clients add what the uplink codec dropped last time to their next update (kept in their state); auto = on for topk and sign.");
+  public static final ConfigKey CODEC_DOWNLINK = choice("codec.downlink", "float64", org.fedspark.codec.Codecs.DOWNLINK_NAMES, "Codec of what the server sends (training and evaluation); it encodes the model itself, so top-k and sign are not offered.");
+  public static final ConfigKey CODEC_UPLINK_BLOCKS = string("codec.uplink-blocks", "", "Per-block codecs of the uploads: rules 'CODEC PATTERN...' separated by ';' (codecs as codec.uplink; patterns as model.blocks: block names, globs, all, head, body), e.g. 'kmeans W1; float32 b*'; a later rule wins, unnamed blocks use codec.uplink. Applies to the vectors that carry parameter blocks (the averaging algorithms' delta).");
+  public static final ConfigKey CODEC_DOWNLINK_BLOCKS = string("codec.downlink-blocks", "", "Per-block codecs of what the server sends (its model, training and evaluation): rules as codec.uplink-blocks, codecs as codec.downlink; unnamed blocks use codec.downlink.");
+  public static final ConfigKey CODEC_ERROR_FEEDBACK = choice("codec.error-feedback", "auto", List.of("auto", "on", "off"), "Clients add what the uplink codec dropped last time to their next update (kept in their state); auto = on when topk or sign encodes the uploads or one of their blocks.");
   public static final ConfigKey CODEC_VALUES = choice("codec.piecewise-values", "float64", List.of("float64", "float32"), "How the piecewise and kmeans codecs store their table of distinct values (float64 keeps piecewise lossless).");
   public static final ConfigKey CODEC_KMEANS_LEVELS = integer("codec.kmeans-levels", 8, 1, 1 << 16, "kmeans codec: number of levels k (optimal 1-D k-means of the vector's values).");
   public static final ConfigKey CODEC_TOPK_FRACTION = decimal("codec.topk-fraction", 0.01, 1e-9, 1.0, "topk codec: share of the coordinates sent (the largest magnitudes).");
@@ -197,10 +200,10 @@ public final class Keys {
       SERVER_LR, SERVER_LR_SCHEDULE, SERVER_LR_DECAY, SERVER_LR_MIN, SERVER_LR_WARMUP,
       SERVER_OPTIMIZER, SERVER_BETA1, SERVER_BETA2, SERVER_TAU,
       MU, FEDLORA_OPT_LOCAL_EPOCHS, FT_EPOCHS, DITTO_LAMBDA, DITTO_EPOCHS, FEDREP_HEAD_EPOCHS, APFL_ALPHA, APFL_ADAPT,
-      FEDSLR_ALPHA, FEDSLR_RANK_THRESHOLD, FEDSLR_SPARSE_THRESHOLD, FEDSLR_PERSONAL_EPOCHS,
+      FEDSLR_ALPHA, FEDSLR_RANK_THRESHOLD, FEDSLR_SPARSE_THRESHOLD, FEDSLR_PERSONAL_EPOCHS, FEDSLR_DISTRIBUTED_SVD,
       PFEDME_LAMBDA, PFEDME_PERSONAL_LR, PFEDME_INNER_STEPS, PFEDME_BETA,
       GF_LOCAL_STEPS, GF_FULL_BATCH, GF_ETA_Z, GF_PENALTY, GF_LAMBDA, GF_P, GF_RHO, GF_TOLERANCE, GF_MAX_ITERATIONS,
-      CODEC_UPLINK, CODEC_DOWNLINK, CODEC_ERROR_FEEDBACK, CODEC_VALUES, CODEC_KMEANS_LEVELS, CODEC_TOPK_FRACTION,
+      CODEC_UPLINK, CODEC_DOWNLINK, CODEC_UPLINK_BLOCKS, CODEC_DOWNLINK_BLOCKS, CODEC_ERROR_FEEDBACK, CODEC_VALUES, CODEC_KMEANS_LEVELS, CODEC_TOPK_FRACTION,
       CODEC_QSGD_LEVELS, LAMBDA_GAMMA, LAMBDA_SOLVER, LAMBDA_ADMM_ITERATIONS, LAMBDA_ADMM_TOLERANCE, LAMBDA_ADMM_KAPPA,
       LAMBDA_ORDER, STRAGGLERS_FRACTION, STRAGGLERS_MODE);
 

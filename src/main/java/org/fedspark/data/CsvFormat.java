@@ -59,6 +59,10 @@ final class CsvFormat implements TabularFormat {
   }
 
   static Layout layout(String[] columns, DataSpec spec) {
+    if (columns.length == 0) {
+      throw new DataException("CSV " + spec.path() + " is empty: it has no " + (spec.csvHeader() ? "header line" : "line")
+          + " to take the columns from; point data.path at the data");
+    }
     List<String> names = Arrays.asList(columns);
     String hint = spec.csvHeader() ? "the header has: " + String.join(", ", names)
         : "without a header the columns are named _c0 … _c" + (columns.length - 1) + " (set data.csv-header=true"
@@ -116,16 +120,69 @@ final class CsvFormat implements TabularFormat {
     return new Layout(columns, label, client, features, split);
   }
 
+  /**
+   * Reads the files by column name. Spark's CSV reader takes columns by position (its header check only
+   * warns), so a part file whose header lists the same columns in another order would be read with its
+   * features misaligned. Each file's header is read first: files are grouped by header, each group is
+   * read with a schema in its own column order and selected by name, and the groups are unioned; a file
+   * whose header names other columns than the first file's cannot be aligned and is refused, by name.
+   */
   @Override
   public Dataset<Row> read(SparkSession spark, DataSpec spec) {
-    layout = layout(columns(spark, spec), spec);
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    java.util.Map<List<String>, List<String>> byHeader = spec.csvHeader() ? headers(conf, spec) : java.util.Map.of();
+    if (byHeader.size() <= 1) {
+      layout = layout(columns(spark, spec), spec);
+      return select(readWith(spark, spec, layout.columns(), spec.path()), spec);
+    }
+    List<String> first = byHeader.keySet().iterator().next();
+    String firstFile = byHeader.get(first).get(0);
+    for (java.util.Map.Entry<List<String>, List<String>> e : byHeader.entrySet()) {
+      List<String> h = e.getKey();
+      if (!new java.util.HashSet<>(h).equals(new java.util.HashSet<>(first)) || h.size() != first.size()) {
+        List<String> missing = first.stream().filter(c -> !h.contains(c)).toList();
+        List<String> extra = h.stream().filter(c -> !first.contains(c)).toList();
+        throw new DataException("CSV file " + e.getValue().get(0) + " has the header " + String.join(",", h)
+            + " but " + firstFile + " has " + String.join(",", first) + (missing.isEmpty() ? "" : "; missing: "
+            + String.join(", ", missing)) + (extra.isEmpty() ? "" : "; not in the first file: " + String.join(", ", extra))
+            + ". Every part file must have the same columns (in any order); fix or remove that file");
+      }
+    }
+    layout = layout(first.toArray(new String[0]), spec);
+    Dataset<Row> all = null;
+    for (java.util.Map.Entry<List<String>, List<String>> e : byHeader.entrySet()) {
+      Dataset<Row> part = select(readWith(spark, spec, e.getKey().toArray(new String[0]),
+          e.getValue().toArray(new String[0])), spec);
+      all = all == null ? part : all.union(part);
+    }
+    return all;
+  }
+
+  /** Files grouped by their header (first non-blank line), in the order of the sorted file list. */
+  private static java.util.Map<List<String>, List<String>> headers(Configuration conf, DataSpec spec) {
+    java.util.Map<List<String>, List<String>> out = new java.util.LinkedHashMap<>();
+    for (String file : InputFiles.list(conf, spec.path())) {
+      List<String> header = TextLines.scan(conf, file, (n, line) -> line.trim().isEmpty() ? null : parseLine(line));
+      if (header != null) {
+        out.computeIfAbsent(header, h -> new ArrayList<>()).add(file);
+      }
+    }
+    return out;
+  }
+
+  /** The files with a schema in this column order: label and features as doubles, the rest strings. */
+  private Dataset<Row> readWith(SparkSession spark, DataSpec spec, String[] columns, String... paths) {
     StructType schema = new StructType();
-    for (String c : layout.columns()) {
+    for (String c : columns) {
       boolean numeric = c.equals(layout.label()) || layout.features().contains(c);
       schema = schema.add(c, numeric ? DataTypes.DoubleType : DataTypes.StringType, true);
     }
-    Dataset<Row> df = spark.read().schema(schema).option("header", Boolean.toString(spec.csvHeader()))
-        .option("mode", "FAILFAST").csv(spec.path());
+    return spark.read().schema(schema).option("header", Boolean.toString(spec.csvHeader()))
+        .option("mode", "FAILFAST").csv(paths);
+  }
+
+  /** The columns by name, in the order {@link TabularFormat} expects. */
+  private Dataset<Row> select(Dataset<Row> df, DataSpec spec) {
     List<Column> select = new ArrayList<>();
     select.add(col("_metadata.file_path"));
     select.add(col("_metadata.file_block_start"));
@@ -166,6 +223,7 @@ final class CsvFormat implements TabularFormat {
         }
         if (headerPending[0]) {
           headerPending[0] = false;
+          layout[0] = layout(fields.toArray(new String[0]), spec); // this file's own column order
           return null;
         }
         if (layout[0] == null) {

@@ -1,5 +1,6 @@
 package org.fedspark.data;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -41,5 +42,43 @@ public final class FederatedDataLoader {
       case ROTATED_FASHION_MNIST -> RotatedFashionMnistSource.load(spark, spec, numPartitions);
       case LEAF -> LeafSource.load(spark, spec, numPartitions);
     };
+  }
+
+  /**
+   * The checks that need no Spark: the source's path is set and, for files, matches something; the
+   * shape of the data, where the configuration fixes it ({@code null} entries when the data decides).
+   * Run before Spark starts, so that a missing file costs milliseconds, not a Spark start-up.
+   *
+   * @return {numFeatures, numClasses}, each null when only the data can tell
+   */
+  public static Integer[] checkInputs(DataSpec spec, Configuration conf) {
+    TrainTestSplit.checkFraction(spec.testFraction());
+    boolean files = spec.source() == DataSpec.Source.LIBSVM || spec.source() == DataSpec.Source.CSV
+        || spec.source() == DataSpec.Source.PARQUET;
+    if ((files || spec.source() == DataSpec.Source.LEAF) && (spec.path() == null || spec.path().isBlank())) {
+      throw new DataException("data.path is not set: data.source = " + spec.source().name().toLowerCase(java.util.Locale.ROOT)
+          .replace('_', '-') + " reads its examples from the file(s) or directory data.path names; set it");
+    }
+    if (files) {
+      InputFiles.list(conf, spec.path());
+    }
+    Integer features = spec.numFeatures() > 0 ? spec.numFeatures() : null;
+    Integer classes = spec.numClasses() > 0 ? spec.numClasses() : null;
+    switch (spec.source()) {
+      case SYNTHETIC -> {
+        features = spec.synthetic().features();
+        classes = spec.synthetic().classes();
+      }
+      case CLUSTERED -> {
+        features = spec.clustered().features();
+        classes = spec.clustered().classes();
+      }
+      case FASHION_MNIST, ROTATED_FASHION_MNIST -> {
+        features = 28 * 28;
+        classes = FashionMnistSource.NUM_CLASSES;
+      }
+      default -> { }
+    }
+    return new Integer[] {features, classes};
   }
 }

@@ -18,6 +18,8 @@ final class LabelStats implements Serializable {
   int maxClass = -1;
   /** Widest feature vector (rows with missing features excluded). */
   int maxWidth;
+  /** Largest finite |feature value|. */
+  double maxAbsFeature;
 
   void add(double label, double[] features) {
     rows++;
@@ -33,6 +35,11 @@ final class LabelStats implements Serializable {
     }
     if (features != null) {
       maxWidth = Math.max(maxWidth, features.length);
+      for (double v : features) {
+        if (Math.abs(v) > maxAbsFeature && Double.isFinite(v)) {
+          maxAbsFeature = Math.abs(v);
+        }
+      }
     }
   }
 
@@ -43,6 +50,7 @@ final class LabelStats implements Serializable {
     m.otherIntegers = otherIntegers + o.otherIntegers;
     m.maxClass = Math.max(maxClass, o.maxClass);
     m.maxWidth = Math.max(maxWidth, o.maxWidth);
+    m.maxAbsFeature = Math.max(maxAbsFeature, o.maxAbsFeature);
     return m;
   }
 

@@ -35,8 +35,46 @@ final class LibsvmFormat implements TabularFormat {
     if (spec.numFeatures() > 0) {
       reader = reader.option("numFeatures", Integer.toString(spec.numFeatures()));
     }
-    return reader.load(spec.path()).select(col("_metadata.file_path"), col("_metadata.file_block_start"),
+    Dataset<Row> raw = reader.load(spec.path());
+    checkDenseSize(spark, raw, spec);
+    return raw.select(col("_metadata.file_path"), col("_metadata.file_block_start"),
         col("label"), lit(null).cast(DataTypes.StringType), col("features"));
+  }
+
+  /**
+   * fedspark holds features as dense rows, 8 bytes per feature. Spark's reader takes the number of
+   * features from the largest index when {@code data.num-features} is 0, so one stray index
+   * (200,000,000) asks for 1.6 GB per row, and the run would die of {@code OutOfMemoryError} while
+   * reading. Refused before any row is densified when one chunk of rows (at most
+   * {@link ChunkReader#CHUNK_ROWS}, read together by a task) would exceed half the heap, in a local run
+   * where the tasks share the driver's heap.
+   */
+  private static void checkDenseSize(SparkSession spark, Dataset<Row> raw, DataSpec spec) {
+    if (!spark.sparkContext().isLocal()) {
+      return;
+    }
+    long d = spec.numFeatures() > 0 ? spec.numFeatures()
+        : org.apache.spark.ml.attribute.AttributeGroup.fromStructField(raw.schema().apply("features")).size();
+    long rowBytes = 8L * Math.max(d, 0);
+    long budget = Runtime.getRuntime().maxMemory() / 2;
+    if (rowBytes * ChunkReader.CHUNK_ROWS <= budget) {
+      return;
+    }
+    long rows = Math.min(raw.count(), ChunkReader.CHUNK_ROWS);
+    if (rowBytes * rows <= budget) {
+      return;
+    }
+    String where = spec.numFeatures() > 0 ? "data.num-features = " + d
+        : d + " features were inferred from the largest index in " + spec.path() + " (data.num-features = 0)";
+    throw new DataException(where + ": one dense row takes " + bytes(rowBytes) + ", and " + rows + " rows read together "
+        + bytes(rowBytes * rows) + ", more than half the " + bytes(Runtime.getRuntime().maxMemory()) + " heap. If an index"
+        + " is a typo, fix that line; otherwise set data.num-features to the real number of features, or raise"
+        + " FEDSPARK_MEMORY");
+  }
+
+  private static String bytes(long b) {
+    return b >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GB", b / (double) (1L << 30))
+        : String.format(java.util.Locale.ROOT, "%d MB", b >> 20);
   }
 
   @Override
@@ -86,7 +124,10 @@ final class LibsvmFormat implements TabularFormat {
       try {
         index = Integer.parseInt(iv[0]);
       } catch (NumberFormatException e) {
-        return "in '" + item + "' the index '" + iv[0] + "' is not an integer";
+        boolean tooLarge = iv[0].matches("[+-]?[0-9]+");
+        return "in '" + item + "' the index '" + iv[0] + "' " + (tooLarge
+            ? "is larger than " + Integer.MAX_VALUE + ", the largest feature index Spark's LIBSVM reader accepts"
+            : "is not an integer");
       }
       try {
         Double.parseDouble(iv[1]);

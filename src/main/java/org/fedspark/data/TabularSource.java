@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 final class TabularSource {
   private static final Logger LOG = LoggerFactory.getLogger(TabularSource.class);
 
+  /** |x| above which a feature is reported as unscaled. */
+  static final double LARGE_FEATURE = 1e6;
+
   private TabularSource() {}
 
   static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions) {
@@ -94,6 +97,11 @@ final class TabularSource {
     String labelName = spec.source() == DataSpec.Source.LIBSVM ? "first field"
         : spec.labelColumn() == null || spec.labelColumn().isBlank() ? "label" : spec.labelColumn().trim();
     LabelRule rule = LabelRule.decide(stats, spec, labelName, featureNames);
+    if (stats.maxAbsFeature > LARGE_FEATURE) {
+      // SGD's steps grow with |x|²: such features make any usual step size diverge.
+      LOG.warn("Features of {} reach |x| = {}; unscaled features this large make SGD diverge at any usual train.lr:"
+          + " standardize them (e.g. to mean 0, variance 1) before training", spec.path(), stats.maxAbsFeature);
+    }
     if (rule.plusMinusOne) {
       LOG.info("Labels of {} are -1/+1: mapped -1 -> class 0, +1 -> class 1", spec.path());
     }
@@ -141,8 +149,10 @@ final class TabularSource {
         throw new DataException(where + ": " + firstBadChunk.firstBadReason + " (" + bad + " such row"
             + (bad == 1 ? "" : "s") + " in all). Fix the data, or set data.bad-rows=drop to skip such rows.");
       }
-      LOG.warn("Dropped {} of {} rows of {} with an unusable label, features or client (first: {}, row {}: {})",
-          bad, n, spec.path(), k.file, rowInFile + 1, firstBadChunk.firstBadReason);
+      long line = format.lineOfRow(spark.sparkContext().hadoopConfiguration(), k.file, rowInFile, spec);
+      LOG.warn("Dropped {} of {} rows of {} with an unusable label, features or client (first: {}: {})",
+          bad, n, spec.path(), line > 0 ? k.file + ", line " + line : k.file + ", row " + (rowInFile + 1),
+          firstBadChunk.firstBadReason);
     }
 
     RawClients raw = clientColumn != null ? byColumn(collected, offsets, n, clientColumn, spec)

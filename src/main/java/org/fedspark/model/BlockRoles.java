@@ -111,8 +111,8 @@ public final class BlockRoles implements Serializable {
     return null;
   }
 
-  /** The blocks {@code pattern} selects, in layout order. */
-  static List<String> match(String pattern, ParamLayout layout) {
+  /** The blocks {@code pattern} selects, in layout order (also what {@code codec.*-blocks} rules match). */
+  public static List<String> match(String pattern, ParamLayout layout) {
     List<String> head = head(layout);
     List<String> out = new ArrayList<>();
     Pattern glob = Pattern.compile(globToRegex(pattern));

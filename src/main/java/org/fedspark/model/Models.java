@@ -19,6 +19,21 @@ public final class Models {
 
   private Models() {}
 
+  /** The most values one Java {@code double[]} holds (the JVM's array limit is a little below 2³¹ − 1). */
+  public static final long MAX_PARAMETERS = Integer.MAX_VALUE - 8;
+
+  /**
+   * The number of parameters, in exact (long) arithmetic so that a too large shape is reported as such
+   * rather than wrapping around: logistic d + 1, softmax k·d + k, MLP h·d + h + k·h + k.
+   */
+  public static long parameterCount(Type type, long numFeatures, long numClasses, long hidden) {
+    return switch (type) {
+      case LOGISTIC -> numFeatures + 1;
+      case SOFTMAX -> numClasses * numFeatures + numClasses;
+      case MLP -> hidden * numFeatures + hidden + numClasses * hidden + numClasses;
+    };
+  }
+
   /**
    * @param type one of {@link #TYPES} (case-insensitive)
    * @param numFeatures input width of the data
@@ -37,6 +52,12 @@ public final class Models {
     }
     if (kind == null) {
       throw new IllegalArgumentException("unknown model type '" + type + "'; valid choices: " + String.join(", ", TYPES));
+    }
+    long params = parameterCount(kind, numFeatures, numClasses, hidden);
+    if (params > MAX_PARAMETERS) {
+      throw new IllegalArgumentException(kind.label() + " with " + numFeatures + " features, " + numClasses + " classes"
+          + (kind == Type.MLP ? " and " + hidden + " hidden units" : "") + " has " + params
+          + " parameters, more than the " + MAX_PARAMETERS + " one Java array holds");
     }
     return switch (kind) {
       case LOGISTIC -> {

@@ -72,8 +72,9 @@ public final class Svt {
    * @param vt the right singular vectors of X kept, transposed, row-major {@code r × cols}
    * @param sigma the singular values of X computed, descending: all {@code min(rows, cols)} of them
    *     for the exact SVD, the leading k (the target rank; the last one ≤ τ) for the randomized one,
-   *     whose p oversampling values beyond k are less accurate and not reported
-   * @param exact whether the exact SVD was used
+   *     whose p oversampling values beyond k are less accurate and not reported; for
+   *     {@link DistributedSvt} the leading k, fewer when MLlib dropped values below {@code rCond·σ_max}
+   * @param exact whether the exact (full, driver) SVD was used
    */
   public record Result(int rows, int cols, int rank, double[] u, double[] shrunk, double[] vt,
       double[] sigma, boolean exact) {
@@ -288,7 +289,7 @@ public final class Svt {
     return out;
   }
 
-  private static void check(double[] x, int off, int rows, int cols, double tau) {
+  static void check(double[] x, int off, int rows, int cols, double tau) {
     if (rows < 1 || cols < 1) {
       throw new IllegalArgumentException("matrix must be at least 1 × 1, got " + rows + " × " + cols);
     }

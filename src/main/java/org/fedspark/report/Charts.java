@@ -39,18 +39,43 @@ public final class Charts {
    * {@code accuracy.png} (personalized mean accuracy against rounds, one line per run) and
    * {@code accuracy_vs_uplink.png} (the same against cumulative uplink megabytes), so that methods can
    * be compared both on accuracy and on what it cost in communication. Runs without a finite value
-   * have no line.
+   * have no line. When the runs' uplink totals differ by more than {@link #LOG_AXIS_SPREAD}× (a
+   * compressed run against an uncompressed one), the uplink axis is logarithmic, so the compressed
+   * runs are not squeezed against the origin; points with no uplink yet are then left out.
    */
   public static void writeComparison(OutputDir out, Map<String, List<RoundMetrics>> runs) {
     XYChart byRound = chart("personalized accuracy (mean over clients) per round", "accuracy");
     XYChart byUplink = chart("personalized accuracy (mean over clients) against communication", "accuracy");
-    byUplink.setXAxisTitle("cumulative uplink (MB)");
+    boolean log = logUplinkAxis(runs);
+    byUplink.setXAxisTitle(log ? "cumulative uplink (MB, log scale)" : "cumulative uplink (MB)");
+    byUplink.getStyler().setXAxisLogarithmic(log);
     runs.forEach((label, rows) -> {
       series(byRound, label, rows, r -> r.round(), RoundMetrics::personalizedAccMean);
-      series(byUplink, label, rows, r -> r.cumUplinkBytes() / 1e6, RoundMetrics::personalizedAccMean);
+      List<RoundMetrics> shown = log ? rows.stream().filter(r -> r.cumUplinkBytes() > 0).toList() : rows;
+      series(byUplink, label, shown, r -> r.cumUplinkBytes() / 1e6, RoundMetrics::personalizedAccMean);
     });
     save(out, "accuracy.png", byRound);
     save(out, "accuracy_vs_uplink.png", byUplink);
+  }
+
+  /** The spread of uplink totals above which the uplink axis is logarithmic. */
+  static final double LOG_AXIS_SPREAD = 20;
+
+  /** Whether the runs' final uplink totals (those above zero) differ by more than {@link #LOG_AXIS_SPREAD}×. */
+  static boolean logUplinkAxis(Map<String, List<RoundMetrics>> runs) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
+    for (List<RoundMetrics> rows : runs.values()) {
+      for (RoundMetrics r : rows) {
+        if (r.cumUplinkBytes() > 0 && Double.isFinite(r.personalizedAccMean())) {
+          max = Math.max(max, r.cumUplinkBytes());
+        }
+      }
+      if (!rows.isEmpty() && rows.get(rows.size() - 1).cumUplinkBytes() > 0) {
+        min = Math.min(min, rows.get(rows.size() - 1).cumUplinkBytes());
+      }
+    }
+    return max > LOG_AXIS_SPREAD * min;
   }
 
   private static XYChart chart(String title, String yTitle) {
@@ -83,6 +108,9 @@ public final class Charts {
     if (c.getSeriesMap().isEmpty()) {
       return;
     }
+    // The PNG is encoded in memory: ImageIO's default file cache (in java.io.tmpdir) is left open when
+    // the target stream fails (a full disk), and its closer thread then prints a stack trace at exit.
+    javax.imageio.ImageIO.setUseCache(false);
     out.write(name, os -> BitmapEncoder.saveBitmap(c, os, BitmapEncoder.BitmapFormat.PNG));
   }
 }

@@ -74,13 +74,15 @@ public final class OutputDir {
         out.hsync();
       }
       replace(tmp, target);
-    } catch (IOException e) {
+    } catch (IOException | org.apache.hadoop.fs.FSError e) {
+      // FSError: Hadoop's local file system reports a failed write (a full disk) as an Error
       try {
         fs.delete(tmp, false);
-      } catch (IOException ignored) {
-        // the temporary file is hidden and harmless
+      } catch (IOException | RuntimeException | org.apache.hadoop.fs.FSError ignored) {
+        // the temporary file is hidden; deleteTempFiles() tries again
       }
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(),
+          e instanceof IOException io ? io : new IOException(e.getMessage(), e));
     }
   }
 
@@ -106,6 +108,37 @@ public final class OutputDir {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot delete " + new Path(dir, name) + ": " + e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * Removes the hidden temporary files of {@link #write} that a failed write left behind (a full disk,
+   * an interrupted run), so that they neither keep the disk full nor linger next to the results.
+   */
+  public void deleteTempFiles() {
+    try {
+      for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(dir)) {
+        String n = s.getPath().getName();
+        if (s.isFile() && n.startsWith(".") && n.contains(".tmp-")) {
+          fs.delete(s.getPath(), false);
+        }
+      }
+    } catch (IOException | RuntimeException | org.apache.hadoop.fs.FSError e) {
+      // best effort: the files are hidden, and the caller is already reporting a failure
+    }
+  }
+
+  /**
+   * Rewrites {@code name} in place (truncate, then write), without the temporary copy {@link #write}
+   * needs: for the summary of a run whose disk is full, where the old file's space is all there is.
+   */
+  public void overwriteInPlace(String name, byte[] content) {
+    Path target = new Path(dir, name);
+    try (FSDataOutputStream out = fs.create(target, true)) {
+      out.write(content);
+      out.hsync();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
     }
   }
 

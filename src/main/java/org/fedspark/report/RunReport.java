@@ -99,6 +99,15 @@ public final class RunReport {
   }
 
   public void writeSummary(RunStatus status, String message, List<RoundMetrics> rows) {
+    write(status, message, rows, false);
+  }
+
+  /** As {@link #writeSummary}, rewriting the file in place (a full disk leaves no room for a temporary copy). */
+  public void writeSummaryInPlace(RunStatus status, String message, List<RoundMetrics> rows) {
+    write(status, message, rows, true);
+  }
+
+  private void write(RunStatus status, String message, List<RoundMetrics> rows, boolean inPlace) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("status", status.label());
     if (!message.isEmpty()) {
@@ -137,7 +146,12 @@ public final class RunReport {
     s.put("outputs", OUTPUTS.stream().filter(n -> n.equals("summary.json") || out.exists(n)).toList());
     summary = s;
     try {
-      out.writeString("summary.json", JSON.writeValueAsString(s) + "\n");
+      byte[] json = (JSON.writeValueAsString(s) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (inPlace) {
+        out.overwriteInPlace("summary.json", json);
+      } else {
+        out.write("summary.json", json);
+      }
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -8,7 +8,8 @@ public final class DivergenceException extends RuntimeException {
 
   public DivergenceException(int round, String what) {
     super("diverged in round " + round + ": " + what
-        + ". Lower train.lr (or raise fedprox.mu / model.weight-decay) and run again.");
+        + ". Lower train.lr (or raise fedprox.mu / model.weight-decay) and run again; if the features are unscaled"
+        + " (|x| in the thousands or more: fedspark warns when it loads such data), standardize them first.");
     this.round = round;
   }
 

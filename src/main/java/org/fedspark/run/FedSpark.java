@@ -22,6 +22,7 @@ import org.fedspark.report.OutputDir;
  * simulation as {@code fedspark run}, in that session.
  */
 public final class FedSpark {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FedSpark.class);
   private FedSpark() {}
 
   /**
@@ -29,9 +30,35 @@ public final class FedSpark {
    * overrides and validates everything.
    */
   public static FedConfig loadConfig(String configPath, List<String> overrides) {
+    return loadConfig(configPath, overrides, List.of());
+  }
+
+  /**
+   * As {@link #loadConfig(String, List)}; {@code shared} are overrides that apply to several configs at
+   * once ({@code compare}'s {@code --set}): one of them that has no effect on this config is a warning,
+   * not an error ({@link org.fedspark.config.KeyScope}).
+   */
+  public static FedConfig loadConfig(String configPath, List<String> overrides, List<String> shared) {
     Path parent = new Path(configPath).getParent();
-    return FedConfig.parse(readText(configPath), configPath, overrides,
-        name -> readText(parent == null || new Path(name).isAbsolute() ? name : new Path(parent, name).toString()));
+    FedConfig.Includes includes = new FedConfig.Includes() {
+      @Override
+      public String locate(String name) {
+        return parent == null || new Path(name).isAbsolute() ? name : new Path(parent, name).toString();
+      }
+
+      @Override
+      public String read(String location) {
+        return readText(location);
+      }
+    };
+    List<String> all = new java.util.ArrayList<>(shared);
+    all.addAll(overrides);
+    String text = readText(configPath);
+    FedConfig cfg = FedConfig.parse(text, configPath, all, includes);
+    org.fedspark.config.KeyScope.check(cfg, configPath, text.startsWith(FedConfig.RESOLVED_HEADER),
+        shared.stream().map(kv -> kv.substring(0, Math.max(0, kv.indexOf('='))).trim()).toList(),
+        warning -> LOG.warn(warning));
+    return cfg;
   }
 
   /**
@@ -86,7 +113,16 @@ public final class FedSpark {
       try (InputStream in = fs.open(path)) {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof ConfigException ce) {
+        throw ce;
+      }
+      if (ConfigException.isMissingFileSystem(e)) {
+        throw ConfigException.noFileSystem("config file", pathText, e);
+      }
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
       throw new ConfigException("cannot read config file " + pathText + ": " + e.getMessage());
     }
   }

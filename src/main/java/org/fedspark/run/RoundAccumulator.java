@@ -2,7 +2,7 @@ package org.fedspark.run;
 
 import java.io.Serializable;
 import org.fedspark.codec.CoordinateOrder;
-import org.fedspark.codec.VectorCodec;
+import org.fedspark.codec.Codebook;
 import org.fedspark.codec.WireFormat;
 import org.fedspark.server.AggregationSpec;
 import org.fedspark.server.ReproducibleSum;
@@ -51,8 +51,8 @@ final class RoundAccumulator implements Serializable {
     metricCounts = new long[numMetrics];
   }
 
-  /** Adds one client's result; its upload is decoded with {@code codec} and un-permuted by {@code order}. */
-  RoundAccumulator add(ClientRoundResult r, VectorCodec codec, CoordinateOrder order) {
+  /** Adds one client's result; its upload is decoded with the codecs of {@code codec} and un-permuted by {@code order}. */
+  RoundAccumulator add(ClientRoundResult r, Codebook codec, CoordinateOrder order) {
     if (!r.sampled()) {
       return this;
     }

@@ -11,6 +11,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.fedspark.client.ClientMetric;
 import org.fedspark.client.ClientStrategy;
+import org.fedspark.codec.Codebook;
 import org.fedspark.codec.CodecContext;
 import org.fedspark.codec.CoordinateOrder;
 import org.fedspark.codec.Message;
@@ -76,9 +77,12 @@ final class RoundEngine {
 
   /**
    * A round's outcome: the combined decoded uploads, the broadcast as the clients decoded it (what the
-   * server must move from, when the downlink codec is lossy) and the traffic.
+   * server must move from, when the downlink codec is lossy), each client's own message as it decoded
+   * it ({@code perClientDelivered}: empty when the downlink codec is lossless or there are none) and
+   * the traffic.
    */
-  record RoundResult(RoundAggregate aggregate, Message delivered, RoundTraffic traffic) {}
+  record RoundResult(RoundAggregate aggregate, Message delivered, Map<Integer, Message> perClientDelivered,
+      RoundTraffic traffic) {}
 
   /** An evaluation: every client's result, and the bytes its messages cost. */
   record Evaluation(List<ClientEval> clients, long downlinkBytes) {}
@@ -140,15 +144,17 @@ final class RoundEngine {
         new ClientRuntime.RoundBroadcast(round, shared, sampled, order, draw, stragglers.drop()));
     created.add(bc);
     long[] perClientBytes = {0};
+    Map<Integer, Message> perClientDelivered = transport.downlink().lossless() ? null : new HashMap<>();
     JavaRDD<ClientSlot> slots = plan.perClient().isEmpty() ? states
-        : attachInboxes(states, plan.perClient(), round, CodecContext.Direction.DOWNLINK, created, perClientBytes);
+        : attachInboxes(states, plan.perClient(), round, CodecContext.Direction.DOWNLINK, created, perClientBytes,
+            perClientDelivered);
     downlink += perClientBytes[0];
     ClientRuntime rt = runtime;
     JavaRDD<ClientRoundResult> results = data.zipPartitions(slots, (d, s) -> rt.fit(d, s, bc.value()));
     if (stateful) {
       results.persist(StorageLevel.MEMORY_AND_DISK());
     }
-    VectorCodec c = transport.uplink();
+    Codebook c = transport.uplink();
     int[] partial = stragglers.drop() ? new int[0] : draw.ids();
     RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec, metrics.size(), partial),
         (a, r) -> a.add(r, c, order),
@@ -219,7 +225,7 @@ final class RoundEngine {
           ? aggregate.withStragglers(new java.util.TreeSet<>(), ids, null)
           : aggregate.withStragglers(ids, new java.util.TreeSet<>(), acc.onTime.result());
     }
-    return new RoundResult(aggregate, delivered, traffic);
+    return new RoundResult(aggregate, delivered, perClientDelivered == null ? Map.of() : perClientDelivered, traffic);
   }
 
   /**
@@ -240,7 +246,7 @@ final class RoundEngine {
     ClientRuntime rt = runtime;
     long[] perClientBytes = {0};
     JavaRDD<ClientSlot> slots = evalPlan.perClient().isEmpty() ? states
-        : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, perClientBytes);
+        : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, perClientBytes, null);
     try {
       List<ClientEval> evals = data.zipPartitions(slots, (d, s) -> rt.evaluate(d, s, bc.value())).collect();
       long bytes = (long) (msg.length + globalBytes.length) * evals.size() + perClientBytes[0];
@@ -269,7 +275,7 @@ final class RoundEngine {
     created.add(bc);
     ClientRuntime rt = runtime;
     JavaRDD<ClientSlot> slots = evalPlan.perClient().isEmpty() ? states
-        : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, new long[1]);
+        : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, new long[1], null);
     try {
       return sink.apply(data.zipPartitions(slots, (d, s) -> rt.personalModels(d, s, bc.value())), decodedGlobal);
     } finally {
@@ -316,10 +322,10 @@ final class RoundEngine {
    * broadcast on its own, so the driver never holds more than one partition's encoded messages outside
    * its block manager (which may spill them to disk); the task of partition i reads broadcast i only,
    * so each partition receives only its own clients' messages. Adds the bytes encoded to
-   * {@code bytes[0]}.
+   * {@code bytes[0]}, and each message as its client will decode it to {@code decoded} (unless null).
    */
   private JavaRDD<ClientSlot> attachInboxes(JavaRDD<ClientSlot> st, Map<Integer, Message> perClient, int round,
-      CodecContext.Direction direction, List<Broadcast<?>> created, long[] bytes) {
+      CodecContext.Direction direction, List<Broadcast<?>> created, long[] bytes, Map<Integer, Message> decoded) {
     int p = partitioner.numPartitions();
     List<List<Integer>> clientsOf = new ArrayList<>(p);
     for (int i = 0; i < p; i++) {
@@ -334,6 +340,9 @@ final class RoundEngine {
             Transport.context(seed, round, client, direction), null);
         bytes[0] += b.length;
         m.put(client, b);
+        if (decoded != null) {
+          decoded.put(client, WireFormat.decode(b, transport.downlink()));
+        }
       }
       Broadcast<HashMap<Integer, byte[]>> b = m.isEmpty() ? null : jsc.broadcast(m);
       inboxes.add(b);

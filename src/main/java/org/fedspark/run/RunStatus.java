@@ -9,7 +9,9 @@ public enum RunStatus {
   /** Stopped because values became NaN or infinite. */
   DIVERGED,
   /** Stopped by an error; see the summary's message. */
-  FAILED;
+  FAILED,
+  /** Stopped by Ctrl-C or SIGTERM after its last complete round; the report covers the rounds done. */
+  INTERRUPTED;
 
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -49,6 +49,8 @@ public final class Simulation {
   private final PrintStream console;
 
   private final Transport transportOverride;
+  /** Rounds finished so far (for the summary of an interrupted run). */
+  private volatile int roundsDone;
   /** Tests only: the round after which the run stops as if killed (its resume point written), or 0. */
   private int killAfterRound;
 
@@ -185,6 +187,7 @@ public final class Simulation {
     FederatedData fed = null;
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      StopRequest.attach(spark.sparkContext());
       DataSpec spec = DataSpecs.from(cfg);
       int partitions = from != null ? from.partitions
           : cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
@@ -194,7 +197,7 @@ public final class Simulation {
       }
       Model model = withBase(spark, cfg, buildModel(cfg, fed.info()));
       FederatedAlgorithm alg = Algorithms.create(cfg, model);
-      Transport transport = transportOverride != null ? transportOverride : Transport.from(cfg);
+      Transport transport = transportOverride != null ? transportOverride : Transport.from(cfg, vectorBlocks(alg, model));
       report.describe(fed, model, alg.name(), transport.describe(), (System.nanoTime() - start) / 1e9);
       report.noteTrainable(alg.trainable());
       console.printf(Locale.ROOT, "fedspark: %s on %s: %d clients, %d train / %d test examples, %s (%d params)%n",
@@ -214,12 +217,18 @@ public final class Simulation {
       throw e;
     } catch (Throwable e) {
       // Throwable, not RuntimeException: Spark throws its checked SparkException from Scala code, and
-      // an OutOfMemoryError should still leave a summary that says "failed", not "running".
-      try {
-        report.finish(RunStatus.FAILED, String.valueOf(e.getMessage()), rows);
-      } catch (RuntimeException | Error reportFailure) {
-        e.addSuppressed(reportFailure);
+      // an OutOfMemoryError or Hadoop's FSError (disk full) should still leave a summary that says
+      // "failed", not "running".
+      out.deleteTempFiles();
+      if (StopRequest.requested() != null) {
+        String message = "interrupted by " + StopRequest.requested() + " after round " + roundsDone + " of "
+            + cfg.getInt(Keys.ROUNDS) + (rows.isEmpty() ? " (no round evaluated)"
+                : rows.get(rows.size() - 1).round() == roundsDone ? "" : " (metrics up to round " + rows.get(rows.size() - 1).round() + ")");
+        report.finish(RunStatus.INTERRUPTED, message, rows);
+        out.deleteTempFiles();
+        return new SimulationResult(RunStatus.INTERRUPTED, message, List.copyOf(rows), report.summary(), out.uri());
       }
+      recordFailure(report, e, rows);
       throw e;
     } finally {
       if (fed != null) {
@@ -229,17 +238,47 @@ public final class Simulation {
   }
 
   /**
+   * Records status failed with a one-line message (the console's; the stack trace belongs in the log
+   * file, not in summary.json). On a full disk the charts and report are skipped: the summary, the one
+   * file that says what happened, is rewritten in place of the old one.
+   */
+  private void recordFailure(RunReport report, Throwable e, List<RoundMetrics> rows) {
+    try {
+      if (org.fedspark.report.DiskFull.is(e)) {
+        report.writeSummaryInPlace(RunStatus.FAILED, "disk full: " + org.fedspark.report.DiskFull.where(e), rows);
+      } else {
+        report.finish(RunStatus.FAILED, firstLine(e), rows);
+      }
+    } catch (RuntimeException | Error reportFailure) {
+      e.addSuppressed(reportFailure);
+    } finally {
+      out.deleteTempFiles();
+    }
+  }
+
+  /**
+   * The message a user reads, as the console shows it: a configuration or data error's own message,
+   * else the first line of the exception's (never a stack trace).
+   */
+  static String firstLine(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ConfigException || c instanceof org.fedspark.data.DataException) {
+        return c.getMessage();
+      }
+    }
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      m = e.toString();
+    }
+    return m.lines().findFirst().orElse(m);
+  }
+
+  /**
    * The configured model for the loaded data; a model that cannot fit the data (logistic regression
-   * on more than two classes) is a configuration error that names the key.
+   * on more than two classes, too many parameters) is a configuration error that names the key.
    */
   static Model buildModel(FedConfig cfg, DatasetInfo info) {
-    try {
-      return Models.create(cfg.getString(Keys.MODEL), info.numFeatures(), info.numClasses(), cfg.getInt(Keys.HIDDEN),
-          cfg.getDouble(Keys.WEIGHT_DECAY));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("key '" + Keys.MODEL.path() + "' = " + cfg.getString(Keys.MODEL) + " does not fit "
-          + info.name() + ": " + e.getMessage());
-    }
+    return Preflight.model(cfg, info.numFeatures(), info.numClasses(), info.name());
   }
 
   /**
@@ -333,12 +372,17 @@ public final class Simulation {
     int first = from == null ? 1 : from.round + 1;
     try (Progress progress = new Progress(alg.name(), rounds, first - 1, cfg.getEnum(Keys.PROGRESS, Progress.Mode.class),
         console)) {
+      roundsDone = first - 1;
       for (int t = first; t <= rounds; t++) {
+        StopRequest.check();
         long t0 = System.nanoTime();
         int[] sampled = sampler.sample(t);
         RoundPlan plan = server.configureFit(t, sampled);
         RoundEngine.RoundResult r = engine.fit(t, sampled, plan, server.aggregation());
         server.broadcastDelivered(t, r.delivered());
+        if (!r.perClientDelivered().isEmpty()) {
+          server.perClientDelivered(t, r.perClientDelivered());
+        }
         server.aggregateFit(t, r.aggregate());
         checkFinite(t, server);
         RoundEngine.RoundTraffic traffic = r.traffic();
@@ -379,6 +423,7 @@ public final class Simulation {
               elapsedBefore + (System.nanoTime() - loopStart) / 1e9, status, valuesHeld, clientState, server)
               .write(out, jsc, clientState ? engine.states() : null);
         }
+        roundsDone = t;
         progress.roundDone(t, status);
         if (t == killAfterRound) {
           throw new SimulatedKill(t);
@@ -391,6 +436,18 @@ public final class Simulation {
       engine.close();
       deleteCheckpoints();
     }
+  }
+
+  /**
+   * The message vectors that carry parameter blocks: the algorithm's, and the evaluation's global
+   * model (every block of the model).
+   */
+  static Map<String, org.fedspark.model.BlockSet> vectorBlocks(FederatedAlgorithm alg, Model model) {
+    Map<String, org.fedspark.model.BlockSet> m = new java.util.LinkedHashMap<>(alg.server().vectorBlocks());
+    if (!m.isEmpty()) {
+      m.putIfAbsent(ClientRuntime.GLOBAL, org.fedspark.model.BlockSet.all(model.layout()));
+    }
+    return m;
   }
 
   /**

@@ -11,7 +11,9 @@ import org.apache.spark.sql.SparkSession;
  * alone: a property given to spark-submit ({@code --conf}, {@code --master}) wins over the config's
  * {@code spark.ui} and {@code spark.conf} entries, which only fill in what spark-submit left unset. Otherwise fedspark starts an embedded Spark ({@code local[*]} unless configured) that binds
  * only to the loopback interface, with the web UI off unless asked for: a laptop simulation should open
- * no port to the network.
+ * no port to the network. Spark 4.0 binds the web UI to the {@code SPARK_LOCAL_IP} environment variable,
+ * or to every interface when it is unset ({@code WebUI.bind}; no configuration key chooses it), so
+ * {@code bin/fedspark} sets {@code SPARK_LOCAL_IP=127.0.0.1} unless the user set it.
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -32,6 +34,14 @@ public final class SparkSessions {
     if (effectiveMaster.startsWith("local")) {
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
+    } else if (System.getenv("FEDSPARK_LOOPBACK_DEFAULT") != null) {
+      // bin/fedspark set SPARK_LOCAL_IP=127.0.0.1 to keep the web UI local; a cluster's executors must
+      // still reach the driver, so it advertises this host's name rather than the loopback address.
+      try {
+        conf.setIfMissing("spark.driver.host", java.net.InetAddress.getLocalHost().getCanonicalHostName());
+      } catch (java.net.UnknownHostException e) {
+        // leave Spark's own choice
+      }
     }
     if (submitted) {
       conf.setIfMissing("spark.ui.enabled", Boolean.toString(ui));
@@ -47,9 +57,49 @@ public final class SparkSessions {
     } else {
       extra.forEach(conf::set);
     }
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark;
+    try {
+      spark = SparkSession.builder().config(conf).getOrCreate();
+    } catch (Exception e) { // SparkException is checked in Java's eyes but thrown from Scala code
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("Master URL") || message.contains("master URL")) {
+        throw new org.fedspark.config.ConfigException("key 'spark.master' = " + effectiveMaster + ": Spark cannot use this"
+            + " master (" + message.lines().findFirst().orElse("") + "); use local[*], local[N], spark://HOST:PORT, yarn"
+            + " or k8s://HOST:PORT" + (submitted ? " (it came from spark-submit's --master)" : ""), e);
+      }
+      throw e instanceof RuntimeException re ? re : new IllegalStateException("Spark did not start: " + message, e);
+    }
     spark.sparkContext().setLogLevel("WARN");
     return spark;
+  }
+
+  /**
+   * Refuses a master URL Spark would reject, before Spark starts (Spark would log its own stack trace
+   * first): the built-in forms {@code local}, {@code local[N]}, {@code local[N,F]},
+   * {@code local-cluster[N,C,M]}, {@code spark://...}, or one a cluster manager on the class path
+   * accepts (yarn, k8s:// when their modules are present). Under spark-submit the master is
+   * spark-submit's, already checked, and this is not called.
+   */
+  public static void checkMaster(String master) {
+    String m = master.trim();
+    if (m.matches("local(\\[(\\*|[1-9][0-9]*)(,\\s*[0-9]+)?])?|local-cluster\\[[0-9]+,\\s*[0-9]+,\\s*[0-9]+]|spark://.+")) {
+      return;
+    }
+    for (org.apache.spark.scheduler.ExternalClusterManager cm
+        : java.util.ServiceLoader.load(org.apache.spark.scheduler.ExternalClusterManager.class,
+            SparkSessions.class.getClassLoader())) {
+      if (cm.canCreate(m)) {
+        return;
+      }
+    }
+    throw new org.fedspark.config.ConfigException("key 'spark.master' = " + master + " is not a master Spark knows; use"
+        + " local[*], local[N], spark://HOST:PORT, or yarn / k8s://HOST:PORT with Spark's cluster modules on the class path"
+        + " (or launch with spark-submit --master)");
+  }
+
+  /** Whether this JVM was launched by spark-submit (which passes the master as a system property). */
+  public static boolean submitted() {
+    return new SparkConf(true).contains("spark.master");
   }
 
   /** A loopback-only local session with {@code cores} threads and no UI, as the tests use. */

@@ -38,6 +38,25 @@ public interface ServerStrategy extends java.io.Serializable {
    */
   default void broadcastDelivered(int round, org.fedspark.codec.Message delivered) {}
 
+  /**
+   * Each sampled client's own message of this round ({@link RoundPlan#perClient()}) as that client
+   * decoded it, before {@link #aggregateFit}; the per-client counterpart of {@link #broadcastDelivered}
+   * (a client's personal part, sent to it alone, started its update from the decoded values). Called
+   * only when the downlink codec is lossy: otherwise each client decoded exactly what was sent.
+   * Default: ignored.
+   */
+  default void perClientDelivered(int round, Map<Integer, org.fedspark.codec.Message> delivered) {}
+
+  /**
+   * The message vectors whose values are parameter blocks, by name, with the blocks each carries in
+   * order (e.g. an averaging server's {@code params} and its clients' {@code delta}: the shared
+   * blocks). Per-block codecs ({@code codec.uplink-blocks}, {@code codec.downlink-blocks}) cut these
+   * vectors, and only these. Default: none.
+   */
+  default Map<String, org.fedspark.model.BlockSet> vectorBlocks() {
+    return Map.of();
+  }
+
   /** How the engine should combine uploads. */
   default AggregationSpec aggregation() {
     return AggregationSpec.weightedSums();

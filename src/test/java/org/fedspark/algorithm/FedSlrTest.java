@@ -130,7 +130,7 @@ class FedSlrTest {
   @Test
   void serverAveragesUniformlyCorrectsByFedDynsHAndThresholdsSingularValues() {
     Model m3 = new SoftmaxRegression(3, 3, 0.0);
-    FedSlrServer s = new FedSlrServer(m3, ALPHA, 0.25);
+    FedSlrServer s = new FedSlrServer(m3, ALPHA, 0.25, 0);
     s.initialize(new ServerContext(m3, new DatasetInfo("t", 3, 3, new int[] {5, 5, 5, 5}, new int[4]), null, 7));
     assertEquals(List.of("rank_W"), s.serverMetrics());
     assertArrayEquals(new double[12], s.configureFit(1, new int[] {0, 1}).broadcast().vector(FedSlrServer.PARAMS), 0.0);
@@ -176,7 +176,7 @@ class FedSlrTest {
   @Test
   void aMatrixWhoseFactorsAreNotSmallerTravelsDense() {
     Model m3 = new SoftmaxRegression(3, 3, 0.0);
-    FedSlrServer s = new FedSlrServer(m3, ALPHA, 0.0);
+    FedSlrServer s = new FedSlrServer(m3, ALPHA, 0.0, 0);
     s.initialize(new ServerContext(m3, new DatasetInfo("t", 3, 3, new int[] {5, 5}, new int[2]), null, 7));
     UpdateAccumulator acc = new UpdateAccumulator(s.aggregation());
     acc.add(0, upload(diag(2, 1, 0.5), new double[] {1, 2, 3}));

@@ -161,6 +161,38 @@ class GraphFusedTest {
   }
 
   @Test
+  void withALossyDownlinkTheStepsStartFromWhatTheClientsDecoded() {
+    GraphFusedServer srv = server(model, split, toy(), 0.0, ETA, 1e-12);
+    round(srv, client(split, ETA), model, toy(), 1, new int[] {0, 1, 2});
+    double[] z2 = srv.column(2);
+    // round 2: clients 0 and 1 decoded x̂ and their own ẑ(n), not the server's exact values
+    double[] xHat = {0.25, -0.5, 0.125, 1};
+    double[] z0Hat = {1, 2, 3, 4};
+    double[] z1Hat = {-1, 0, 0.5, 0};
+    srv.configureFit(2, new int[] {0, 1});
+    srv.broadcastDelivered(2, Message.builder().vector(GraphFusedClient.PARAMS, xHat).build());
+    srv.perClientDelivered(2, Map.of(0, Message.builder().vector(GraphFusedClient.PERSONAL, z0Hat).build(),
+        1, Message.builder().vector(GraphFusedClient.PERSONAL, z1Hat).build()));
+    double[] gx = {1, 1, 1, 1};
+    TreeMap<Integer, Message> gz = new TreeMap<>(Map.of(0, Message.builder().vector(GraphFusedClient.GZ, G0).build(),
+        1, Message.builder().vector(GraphFusedClient.GZ, G1).build()));
+    srv.aggregateFit(2, new RoundAggregate(2, 2, Map.of(GraphFusedClient.GX, scaled(2, gx)),
+        Map.of(GraphFusedClient.LOSS, 0.0), gz));
+    // λ = 0: x ← x̂ − η·mean g_x, z(n) ← ẑ(n) − η_z g_z(n); client 2 was not sent anything and keeps its z
+    assertArrayEquals(new double[] {0.15, -0.6, 0.025, 0.9}, srv.shared(), 1e-15);
+    for (int r = 0; r < 4; r++) {
+      assertEquals(z0Hat[r] - ETA * G0[r], srv.column(0)[r], 1e-12);
+      assertEquals(z1Hat[r] - ETA * G1[r], srv.column(1)[r], 1e-12);
+    }
+    assertArrayEquals(z2, srv.column(2), 1e-12);
+    // the next round without a lossy downlink moves from the server's own values again
+    double[] x2 = srv.shared().clone();
+    srv.aggregateFit(3, new RoundAggregate(2, 2, Map.of(GraphFusedClient.GX, scaled(2, gx)),
+        Map.of(GraphFusedClient.LOSS, 0.0), gz));
+    assertArrayEquals(new double[] {x2[0] - ETA, x2[1] - ETA, x2[2] - ETA, x2[3] - ETA}, srv.shared(), 1e-15);
+  }
+
+  @Test
   void aClientNotSampledIsPulledByItsNeighboursAndXIsNormalizedByTheSampledCount() {
     // Clients 0 and 2 hold (1, class 1): gradient c = g₀, ‖c‖ = 1; client 1 is not sampled (zero column).
     List<LocalDataset> data = List.of(one(1, 1), one(1, 0), one(1, 1));

@@ -31,20 +31,21 @@ class CompareEndToEndTest extends LocalSparkTest {
         "train { client-fraction = 0.5, local-epochs = 1, batch-size = 10, lr = 0.05 }",
         "algorithm.name = fedavg"));
     Files.writeString(tmp.resolve("local.conf"), "include \"fedavg.conf\"\nalgorithm.name = local\n");
-    // Binary logistic regression on 3 classes: fails once the data is loaded, not at validation.
-    Files.writeString(tmp.resolve("logistic.conf"), "include \"fedavg.conf\"\nmodel.type = logistic\n");
+    // A checkpoint directory that cannot be made: fails once the (stateful) local run starts checkpointing,
+    // not before (what can be checked before Spark starts, such as a model that cannot fit the data, is).
+    Files.writeString(tmp.resolve("broken.conf"), "include \"local.conf\"\nspark.checkpoint-dir = \"/proc/fedspark-no-such\"\n");
     Path out = tmp.resolve("cmp");
 
     int code = new CommandLine(new FedSparkCli()).setExecutionExceptionHandler(new ErrorHandler()).execute("compare",
-        tmp.resolve("fedavg.conf").toString(), tmp.resolve("logistic.conf").toString(), tmp.resolve("local.conf").toString(),
+        tmp.resolve("fedavg.conf").toString(), tmp.resolve("broken.conf").toString(), tmp.resolve("local.conf").toString(),
         "--set", "run.rounds=3", "--out", out.toString());
     assertEquals(3, code, "a run failed");
 
     List<CSVRecord> all = records(out.resolve("comparison.csv"));
-    assertEquals(List.of("fedavg", "logistic", "local"), all.stream().map(r -> r.get("label")).toList());
+    assertEquals(List.of("fedavg", "broken", "local"), all.stream().map(r -> r.get("label")).toList());
     CSVRecord failed = all.get(1);
     assertEquals("failed", failed.get("status"));
-    assertTrue(failed.get("message").contains("model.type") && failed.get("message").contains("logistic"), failed.get("message"));
+    assertTrue(failed.get("message").contains("/proc/fedspark-no-such"), failed.get("message"));
     assertEquals("", failed.get("personalized_acc_mean"));
     List<CSVRecord> rows = List.of(all.get(0), all.get(2));
     for (CSVRecord row : rows) {
@@ -72,7 +73,7 @@ class CompareEndToEndTest extends LocalSparkTest {
     // The finished runs read back as run directories give the identical table, without rerunning.
     Path again = tmp.resolve("again");
     int readCode = new CommandLine(new FedSparkCli()).setExecutionExceptionHandler(new ErrorHandler()).execute("compare",
-        out.resolve("fedavg").toString(), out.resolve("logistic").toString(), out.resolve("local").toString(),
+        out.resolve("fedavg").toString(), out.resolve("broken").toString(), out.resolve("local").toString(),
         "--out", again.toString());
     assertEquals(3, readCode);
     assertEquals(Files.readString(out.resolve("comparison.csv")), Files.readString(again.resolve("comparison.csv")));

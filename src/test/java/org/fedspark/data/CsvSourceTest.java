@@ -204,4 +204,55 @@ class CsvSourceTest extends LocalSparkTest {
     DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
     assertTrue(e.getMessage().contains("no feature column 'f9'"), e.getMessage());
   }
+
+  /**
+   * Issue 11, item 2: a part file whose header lists the columns in another order is read by name, so
+   * every row keeps f1 = r, f2 = r / 10, f3 = −r (read by position, f1 and f2 would be swapped).
+   */
+  @Test
+  void partFilesWithColumnsInAnotherOrderAreReadByName() throws IOException {
+    write("parts/part-0.csv", rows(0, 20, true));
+    List<String> swapped = new ArrayList<>();
+    swapped.add("user,label,f2,f1,note,f3");
+    for (int r = 20; r < 40; r++) {
+      swapped.add(USERS[r % 4] + "," + (r % 3) + "," + (r / 10.0) + "," + r + ",note " + r + "," + (-r));
+    }
+    write("parts/part-1.csv", swapped);
+    FederatedData fd = FederatedDataLoader.load(spark, spec(tmp.resolve("parts")).build(), 2);
+    int seen = 0;
+    for (ClientData cd : Specs.clients(fd)) {
+      for (LocalDataset part : List.of(cd.train(), cd.test())) {
+        for (int i = 0; i < part.size(); i++) {
+          int r = (int) part.features()[i * 3];
+          assertArrayEquals(new double[] {r, r / 10.0, -r}, java.util.Arrays.copyOfRange(part.features(), i * 3, i * 3 + 3),
+              "row " + r);
+          assertEquals(r % 3, part.label(i));
+          seen++;
+        }
+      }
+    }
+    assertEquals(40, seen);
+    Specs.release(fd);
+  }
+
+  /** Headers that name different columns cannot be aligned: refused, naming the file. */
+  @Test
+  void partFileWithOtherColumnsIsRefusedByName() throws IOException {
+    write("mixed/part-0.csv", rows(0, 10, true));
+    List<String> other = new ArrayList<>(rows(10, 10, true));
+    other.set(0, "user,label,f1,f2,note,f9");
+    write("mixed/part-1.csv", other);
+    DataException e = assertThrows(DataException.class,
+        () -> FederatedDataLoader.load(spark, spec(tmp.resolve("mixed")).build(), 2));
+    assertTrue(e.getMessage().contains("part-1.csv") && e.getMessage().contains("missing: f3")
+        && e.getMessage().contains("f9"), e.getMessage());
+  }
+
+  /** Issue 11, item 11: an empty file says so (not "the header has: ."). */
+  @Test
+  void emptyCsvSaysItIsEmpty() throws IOException {
+    Path file = write("empty.csv", List.of());
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, spec(file).build(), 2));
+    assertTrue(e.getMessage().contains("is empty") && !e.getMessage().contains("header has"), e.getMessage());
+  }
 }

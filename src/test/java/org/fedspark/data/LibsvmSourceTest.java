@@ -177,4 +177,22 @@ class LibsvmSourceTest extends LocalSparkTest {
     DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
     assertTrue(e.getMessage().contains("data.client-column"), e.getMessage());
   }
+
+  /** Issue 11, item 9: one stray index would make every dense row 1.6 GB; refused before reading rows. */
+  @Test
+  void strayHugeIndexIsRefusedBeforeAnyRowIsDensified() throws IOException {
+    Path file = write("huge.libsvm", List.of("0 1:1 200000000:1", "1 2:1", "0 1:2"));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, spec(file).build(), 2));
+    assertTrue(e.getMessage().contains("200000000 features were inferred from the largest index")
+        && e.getMessage().contains("data.num-features") && e.getMessage().contains("FEDSPARK_MEMORY"), e.getMessage());
+  }
+
+  /** Issue 11, item 11: an index beyond 2³¹ − 1 is an integer, just too large for Spark's reader. */
+  @Test
+  void indexBeyondTheIntRangeIsCalledTooLargeNotNonInteger() throws IOException {
+    Path file = write("big.libsvm", List.of("0 1:1", "1 2147483648:1"));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, spec(file).build(), 2));
+    assertTrue(e.getMessage().contains("big.libsvm, line 2") && e.getMessage().contains("larger than 2147483647")
+        && !e.getMessage().contains("not an integer"), e.getMessage());
+  }
 }

@@ -177,4 +177,22 @@ class CompareTableTest {
       throw new AssertionError(e);
     }
   }
+
+  @Test
+  void theUplinkAxisIsLogarithmicWhenTheRunsUplinkDiffersByMoreThanTwentyTimes() throws Exception {
+    List<RoundMetrics> compressed = List.of(round(5, 0.6, 0.2, 0.5, 10_000, 2_500_000), round(10, 0.62, 0.2, 0.52, 20_000, 5_000_000));
+    List<RoundMetrics> half = List.of(round(5, 0.6, 0.2, 0.5, 500_000, 2_500_000), round(10, 0.62, 0.2, 0.52, 1_172_839, 5_000_000));
+    assertTrue(Charts.logUplinkAxis(java.util.Map.of("float64", FEDAVG, "compressed", compressed)), "117x apart");
+    assertTrue(!Charts.logUplinkAxis(java.util.Map.of("float64", FEDAVG, "float32", half)), "2x apart");
+    assertTrue(!Charts.logUplinkAxis(java.util.Map.of("float64", FEDAVG, "local", LOCAL)), "a run that sends nothing does not count");
+    // on a log axis, a run's points without uplink (local training) are left out instead of failing the chart
+    OutputDir out = new OutputDir(tmp.resolve("log").toString(), hadoop);
+    java.util.Map<String, List<RoundMetrics>> runs = new java.util.LinkedHashMap<>();
+    runs.put("float64", FEDAVG);
+    runs.put("compressed", compressed);
+    runs.put("local", LOCAL);
+    runs.put("starts at zero", List.of(round(1, 0.1, 0.1, 0.1, 0, 0), round(10, 0.5, 0.2, 0.5, 30_000, 1)));
+    Charts.writeComparison(out, runs);
+    assertEquals(900, javax.imageio.ImageIO.read(tmp.resolve("log/accuracy_vs_uplink.png").toFile()).getWidth());
+  }
 }

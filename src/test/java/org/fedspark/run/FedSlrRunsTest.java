@@ -90,6 +90,31 @@ class FedSlrRunsTest extends LocalSparkTest {
     }
   }
 
+  /**
+   * With {@code fedslr.distributed-svd-entries = 1} every weight matrix goes through MLlib's
+   * distributed SVD instead of the driver's; the two SVDs agree to rounding, so the kept ranks match
+   * round by round and the accuracies stay within one test example's worth.
+   */
+  @Test
+  void fedSlrWithTheDistributedSvdKeepsTheDriversRanks() {
+    SimulationResult driver = run("algorithm.name=fedslr", "fedslr.rank-threshold=0.01", "fedslr.distributed-svd-entries=0");
+    SimulationResult dist = run("algorithm.name=fedslr", "fedslr.rank-threshold=0.01", "fedslr.distributed-svd-entries=1");
+    assertEquals(RunStatus.COMPLETED, dist.status());
+    assertEquals(driver.metrics().size(), dist.metrics().size());
+    for (int i = 0; i < driver.metrics().size(); i++) {
+      RoundMetrics a = driver.metrics().get(i);
+      RoundMetrics b = dist.metrics().get(i);
+      System.out.printf("round %d: driver rank_W1 %.0f rank_W2 %.0f pers %.4f | distributed rank_W1 %.0f rank_W2 %.0f pers %.4f%n",
+          a.round(), a.extra().get("rank_W1"), a.extra().get("rank_W2"), a.personalizedAccMean(),
+          b.extra().get("rank_W1"), b.extra().get("rank_W2"), b.personalizedAccMean());
+      assertEquals(a.extra().get("rank_W1"), b.extra().get("rank_W1"), "rank_W1 at round " + a.round());
+      assertEquals(a.extra().get("rank_W2"), b.extra().get("rank_W2"), "rank_W2 at round " + a.round());
+      assertEquals(a.personalizedAccMean(), b.personalizedAccMean(), 0.01, "round " + a.round());
+      assertEquals(a.globalAcc(), b.globalAcc(), 0.01, "round " + a.round());
+    }
+    assertTrue(driver.last().extra().get("rank_W1") < 16, "the threshold cuts W1's rank: " + driver.last().extra());
+  }
+
   @Test
   void pFedMeAndAnAdaptiveServerLearn() {
     SimulationResult p = run("algorithm.name=pfedme", "pfedme.lambda=5", "train.lr=0.1");
