@@ -151,24 +151,15 @@ final class ClientRuntime implements Serializable {
   }
 
   Iterator<ClientEval> evaluate(Iterator<ClientData> data, Iterator<ClientSlot> slots, EvalBroadcast b) {
-    Message msg = WireFormat.decode(b.message(), transport.downlink());
-    double[] global = b.global().length == 0 ? null : WireFormat.decode(b.global(), transport.downlink()).vector(GLOBAL);
-    List<ClientEval> out = new ArrayList<>();
-    while (data.hasNext()) {
-      ClientData c = data.next();
-      ClientSlot slot = next(slots, c);
-      Message in = slot.inbox() == null ? msg : merge(msg, WireFormat.decode(slot.inbox(), transport.downlink()));
-      ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed);
-      double[] personal = client.personalModel(ctx, ErrorFeedback.algorithmPart(slot.state()), in);
+    return eachPersonalModel(data, slots, b, (c, personal, global) -> {
       EvalStats p = model.evaluate(personal, c.test());
       EvalStats g = EvalStats.EMPTY;
       if (global != null) {
         g = Arrays.equals(personal, global) ? p : model.evaluate(global, c.test());
       }
-      out.add(new ClientEval(c.clientId(), p.count(), p.lossSum(), p.correct(), global != null, g.lossSum(),
-          g.correct()));
-    }
-    return out.iterator();
+      return new ClientEval(c.clientId(), p.count(), p.lossSum(), p.correct(), global != null, g.lossSum(),
+          g.correct());
+    });
   }
 
   /**
@@ -176,16 +167,33 @@ final class ClientRuntime implements Serializable {
    * a client whose personalized model is the global model (nothing personal to save).
    */
   Iterator<ClientModel> personalModels(Iterator<ClientData> data, Iterator<ClientSlot> slots, EvalBroadcast b) {
+    return eachPersonalModel(data, slots, b, (c, personal, global) ->
+        new ClientModel(c.clientId(), global != null && Arrays.equals(personal, global) ? null : personal));
+  }
+
+  /** What {@link #eachPersonalModel} does with a client's personalized model and the decoded global one (or null). */
+  @FunctionalInterface
+  private interface PersonalModelUse<T> {
+    T apply(ClientData client, double[] personal, double[] global);
+  }
+
+  /**
+   * The one place that builds a client's personalized model for evaluation: the evaluation message
+   * (merged with the client's own, if any) decoded through the downlink codec, then the algorithm's
+   * {@link ClientStrategy#personalModel}; evaluation and saved models both go through it, so a saved
+   * model is exactly the evaluated one.
+   */
+  private <T> Iterator<T> eachPersonalModel(Iterator<ClientData> data, Iterator<ClientSlot> slots, EvalBroadcast b,
+      PersonalModelUse<T> use) {
     Message msg = WireFormat.decode(b.message(), transport.downlink());
     double[] global = b.global().length == 0 ? null : WireFormat.decode(b.global(), transport.downlink()).vector(GLOBAL);
-    List<ClientModel> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     while (data.hasNext()) {
       ClientData c = data.next();
       ClientSlot slot = next(slots, c);
       Message in = slot.inbox() == null ? msg : merge(msg, WireFormat.decode(slot.inbox(), transport.downlink()));
       ClientContext ctx = new ClientContext(c.clientId(), b.round(), c.train(), model, seed);
-      double[] personal = client.personalModel(ctx, ErrorFeedback.algorithmPart(slot.state()), in);
-      out.add(new ClientModel(c.clientId(), global != null && Arrays.equals(personal, global) ? null : personal));
+      out.add(use.apply(c, client.personalModel(ctx, ErrorFeedback.algorithmPart(slot.state()), in), global));
     }
     return out.iterator();
   }

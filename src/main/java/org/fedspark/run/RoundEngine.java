@@ -235,24 +235,15 @@ final class RoundEngine {
    * messages.
    */
   Evaluation evaluate(int round, RoundPlan evalPlan, double[] global) {
-    List<Broadcast<?>> created = new ArrayList<>();
-    byte[] msg = WireFormat.encode(evalPlan.broadcast(), transport.downlink(),
-        Transport.context(seed, round, -1, CodecContext.Direction.EVALUATION), null);
-    byte[] globalBytes = global == null ? new byte[0]
-        : WireFormat.encode(Message.builder().vector(ClientRuntime.GLOBAL, global).build(), transport.downlink(),
-            Transport.context(seed, round, -2, CodecContext.Direction.EVALUATION), null);
-    Broadcast<ClientRuntime.EvalBroadcast> bc = jsc.broadcast(new ClientRuntime.EvalBroadcast(round, msg, globalBytes));
-    created.add(bc);
+    EvalRound e = evalRound(round, evalPlan, global);
     ClientRuntime rt = runtime;
-    long[] perClientBytes = {0};
-    JavaRDD<ClientSlot> slots = evalPlan.perClient().isEmpty() ? states
-        : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, perClientBytes, null);
+    Broadcast<ClientRuntime.EvalBroadcast> bc = e.broadcast();
     try {
-      List<ClientEval> evals = data.zipPartitions(slots, (d, s) -> rt.evaluate(d, s, bc.value())).collect();
-      long bytes = (long) (msg.length + globalBytes.length) * evals.size() + perClientBytes[0];
+      List<ClientEval> evals = data.zipPartitions(e.slots(), (d, s) -> rt.evaluate(d, s, bc.value())).collect();
+      long bytes = (long) (bc.value().message().length + bc.value().global().length) * evals.size() + e.perClientBytes();
       return new Evaluation(evals, bytes);
     } finally {
-      created.forEach(b -> b.destroy());
+      e.created().forEach(b -> b.destroy());
     }
   }
 
@@ -263,24 +254,39 @@ final class RoundEngine {
    */
   <T> T personalModels(int round, RoundPlan evalPlan, double[] global,
       java.util.function.BiFunction<JavaRDD<ClientRuntime.ClientModel>, double[], T> sink) {
+    EvalRound e = evalRound(round, evalPlan, global);
+    ClientRuntime rt = runtime;
+    Broadcast<ClientRuntime.EvalBroadcast> bc = e.broadcast();
+    double[] decodedGlobal = global == null ? null
+        : WireFormat.decode(bc.value().global(), transport.downlink()).vector(ClientRuntime.GLOBAL);
+    try {
+      return sink.apply(data.zipPartitions(e.slots(), (d, s) -> rt.personalModels(d, s, bc.value())), decodedGlobal);
+    } finally {
+      e.created().forEach(b -> b.destroy());
+    }
+  }
+
+  /** An evaluation's messages, shipped: its broadcast, the state with per-client inboxes, and what to destroy after. */
+  private record EvalRound(Broadcast<ClientRuntime.EvalBroadcast> broadcast, JavaRDD<ClientSlot> slots,
+      long perClientBytes, List<Broadcast<?>> created) {}
+
+  /**
+   * Encodes the evaluation message and the global model with the downlink codec and broadcasts them;
+   * attaches the per-client messages.
+   */
+  private EvalRound evalRound(int round, RoundPlan evalPlan, double[] global) {
     List<Broadcast<?>> created = new ArrayList<>();
     byte[] msg = WireFormat.encode(evalPlan.broadcast(), transport.downlink(),
         Transport.context(seed, round, -1, CodecContext.Direction.EVALUATION), null);
     byte[] globalBytes = global == null ? new byte[0]
         : WireFormat.encode(Message.builder().vector(ClientRuntime.GLOBAL, global).build(), transport.downlink(),
             Transport.context(seed, round, -2, CodecContext.Direction.EVALUATION), null);
-    double[] decodedGlobal = global == null ? null
-        : WireFormat.decode(globalBytes, transport.downlink()).vector(ClientRuntime.GLOBAL);
     Broadcast<ClientRuntime.EvalBroadcast> bc = jsc.broadcast(new ClientRuntime.EvalBroadcast(round, msg, globalBytes));
     created.add(bc);
-    ClientRuntime rt = runtime;
+    long[] perClientBytes = {0};
     JavaRDD<ClientSlot> slots = evalPlan.perClient().isEmpty() ? states
-        : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, new long[1], null);
-    try {
-      return sink.apply(data.zipPartitions(slots, (d, s) -> rt.personalModels(d, s, bc.value())), decodedGlobal);
-    } finally {
-      created.forEach(b -> b.destroy());
-    }
+        : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, perClientBytes, null);
+    return new EvalRound(bc, slots, perClientBytes[0], created);
   }
 
   /** The clients' current state (aligned with the data RDD), for a resume point. */
