@@ -14,11 +14,8 @@ public final class Algorithms {
   private Algorithms() {}
 
   public static FederatedAlgorithm create(FedConfig cfg, Model model) {
-    int rounds = cfg.getInt(Keys.ROUNDS);
-    Schedule clientLr = Schedule.of("train.lr", cfg.getString(Keys.LR_SCHEDULE), cfg.getDouble(Keys.LR),
-        cfg.getDouble(Keys.LR_DECAY), cfg.getDouble(Keys.LR_MIN), cfg.getInt(Keys.LR_WARMUP), rounds);
-    Schedule serverLr = Schedule.of("server.lr", cfg.getString(Keys.SERVER_LR_SCHEDULE), cfg.getDouble(Keys.SERVER_LR),
-        cfg.getDouble(Keys.SERVER_LR_DECAY), cfg.getDouble(Keys.SERVER_LR_MIN), cfg.getInt(Keys.SERVER_LR_WARMUP), rounds);
+    Schedule clientLr = clientLr(cfg);
+    Schedule serverLr = serverLr(cfg);
     LocalTraining training = new LocalTraining(cfg.getInt(Keys.EPOCHS), cfg.getInt(Keys.BATCH), clientLr,
         cfg.getDouble(Keys.MOMENTUM));
     AlgorithmName name = cfg.getEnum(Keys.ALGORITHM, AlgorithmName.class);
@@ -40,6 +37,19 @@ public final class Algorithms {
       default -> split.trainable().size();
     };
     return create(cfg, model, name, label, split, training, clientLr, serverLr, optimizer, averaging).withTrainable(trainable);
+  }
+
+  /** The clients' step size per round ({@code train.lr*} keys). */
+  public static Schedule clientLr(FedConfig cfg) {
+    return Schedule.of("train.lr", cfg.getString(Keys.LR_SCHEDULE), cfg.getDouble(Keys.LR), cfg.getDouble(Keys.LR_DECAY),
+        cfg.getDouble(Keys.LR_MIN), cfg.getInt(Keys.LR_WARMUP), cfg.getInt(Keys.ROUNDS));
+  }
+
+  /** The server's step size per round ({@code server.lr*} keys). */
+  public static Schedule serverLr(FedConfig cfg) {
+    return Schedule.of("server.lr", cfg.getString(Keys.SERVER_LR_SCHEDULE), cfg.getDouble(Keys.SERVER_LR),
+        cfg.getDouble(Keys.SERVER_LR_DECAY), cfg.getDouble(Keys.SERVER_LR_MIN), cfg.getInt(Keys.SERVER_LR_WARMUP),
+        cfg.getInt(Keys.ROUNDS));
   }
 
   private static FederatedAlgorithm create(FedConfig cfg, Model model, AlgorithmName name, String label, ParamSplit split,

@@ -56,8 +56,12 @@ public final class Minibatches {
     return n;
   }
 
-  /** Sets {@code order} to a uniformly random permutation of {@code 0..length-1} (Fisher–Yates). */
-  static void shuffleIdentity(int[] order, SplittableRandom rng) {
+  /**
+   * Sets {@code order} to a uniformly random permutation of {@code 0..length-1} (Fisher–Yates). Public
+   * so that an export of a run's workload ({@code fedspark bench --pytorch}) can write down exactly the
+   * orders the clients train in.
+   */
+  public static void shuffleIdentity(int[] order, SplittableRandom rng) {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
