@@ -13,6 +13,7 @@ public enum ExitCode {
   DISK_FULL(4, "the output file system is full: the run is recorded as failed (\"disk full\") if its summary could still be written"),
   OUT_OF_MEMORY(5, "the driver ran out of memory: raise FEDSPARK_MEMORY (or spark-submit's --driver-memory)"),
   EVALUATION_DIFFERS(6, "evaluate only: the saved models' figures differ from what the run reported; the message names each"),
+  BENCH_DIFFERS(7, "bench only: the Spark and plain-loop models, or fedspark's and PyTorch's accuracies, differ; the message names the first difference"),
   INTERRUPTED(130, "interrupted by Ctrl-C (SIGINT): the summary says interrupted, the report covers the rounds done"),
   TERMINATED(143, "stopped by SIGTERM (kill, a scheduler): as for 130");
 

@@ -173,6 +173,46 @@ public final class PytorchComparison {
     return r;
   }
 
+  /** Readable table of the figures {@link #run} returned. */
+  @SuppressWarnings("unchecked")
+  public static String table(Map<String, Object> r) {
+    List<Map<String, Object>> f = (List<Map<String, Object>>) r.get("fedspark_runs");
+    List<Map<String, Object>> p = (List<Map<String, Object>>) r.get("pytorch_runs");
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%s: %s runs each, interleaved; median [min, max]%n%n", r.get("config"),
+        r.get("runs_each")));
+    sb.append(String.format(Locale.ROOT, "%-32s %-28s %-28s%n", "", "fedspark (bin/fedspark run)",
+        "PyTorch (1 thread, float64)"));
+    String[][] rows = {{"whole run, wall (s)", "wall_seconds", "1"}, {"outside the round loop (s)", "outside_loop_seconds", "1"},
+        {"round loop (s)", "loop_seconds", "1"}, {"  evaluations in it (s)", "eval_seconds", "1"},
+        {"mean round, training (ms)", "mean_round_seconds", "1000"}, {"one evaluation (ms)", "mean_eval_seconds", "1000"},
+        {"peak RSS (MiB)", "peak_rss_bytes", "9.5367431640625e-7"}};
+    for (String[] row : rows) {
+      double scale = Double.parseDouble(row[2]);
+      sb.append(String.format(Locale.ROOT, "%-32s %-28s %-28s%n", row[0], cell(f, row[1], scale), cell(p, row[1], scale)));
+    }
+    sb.append(String.format(Locale.ROOT, "%nwall, fedspark / PyTorch: %.2f×%n", (Double) r.get("ratio_wall_fedspark_over_pytorch")));
+    sb.append(String.format(Locale.ROOT, "%n%-6s %-22s %-22s%n", "round", "fedspark acc (mean)", "PyTorch acc (mean)"));
+    for (Map<String, Object> a : (List<Map<String, Object>>) r.get("accuracies")) {
+      sb.append(String.format(Locale.ROOT, "%-6s %-22s %-22s%n", a.get("round"), a.get("fedspark_acc_mean"),
+          a.get("pytorch_acc_mean")));
+    }
+    sb.append(Boolean.TRUE.equals(r.get("accuracies_match"))
+        ? String.format(Locale.ROOT, "%nevery accuracy and loss column agrees to %.0e at every evaluated round in every run "
+            + "(largest accuracy difference %.3g)%n", TOLERANCE, (Double) r.get("max_abs_difference"))
+        : "\nMISMATCH: " + r.get("first_mismatch") + "\n");
+    return sb.toString();
+  }
+
+  private static String cell(List<Map<String, Object>> runs, String key, double scale) {
+    double[] v = runs.stream().mapToDouble(m -> ((Number) m.get(key)).doubleValue() * scale).sorted().toArray();
+    if (v[0] < 0) {
+      return "n/a";
+    }
+    String fmt = v[v.length - 1] >= 100 ? "%.0f" : "%.2f";
+    return String.format(Locale.ROOT, fmt + " [" + fmt + ", " + fmt + "]", median(runs, key) * scale, v[0], v[v.length - 1]);
+  }
+
   /** Where the console lines go (a {@link java.io.PrintStream} or picocli's writer). */
   @FunctionalInterface
   public interface PrintStreamLike {
