@@ -41,6 +41,20 @@ class FedSparkCliTest {
   }
 
   @Test
+  void benchPytorchWithoutTorchFailsInOneLineBeforeAnythingRuns() throws Exception {
+    Path fake = tmp.resolve("python3");
+    Files.writeString(fake, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'torch'\" >&2\nexit 1\n");
+    assertTrue(fake.toFile().setExecutable(true));
+    Path out = tmp.resolve("bench");
+    Outcome o = exec("bench", "--pytorch", "--python", fake.toString(), "--out", out.toString());
+    assertEquals(ExitCode.USER_ERROR.code(), o.code(), o.err());
+    assertEquals(java.util.List.of("error: the PyTorch comparison needs torch, and " + fake + " cannot import it "
+        + "(ModuleNotFoundError: No module named 'torch'); install Debian's python3-torch (bin/setup does: apt-get "
+        + "install python3-torch) or give --python an interpreter that has torch and numpy"), o.err().lines().toList());
+    assertTrue(!Files.exists(out), "nothing was run or written");
+  }
+
+  @Test
   void keysPrintsEveryKeyWithItsDoc() {
     Outcome o = exec("keys");
     assertEquals(0, o.code());
