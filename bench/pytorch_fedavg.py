@@ -99,6 +99,20 @@ def evaluate(model, test):
             "personalized_loss": loss / total, "global_acc": correct / total, "global_loss": loss / total}
 
 
+def peak_rss_bytes():
+    """VmHWM of this process; ru_maxrss where there is no /proc (it may include the parent's, see below)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    # Linux keeps ru_maxrss across fork and exec, so started from a large process this can be the
+    # parent's peak; VmHWM belongs to this process's own address space
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("workload", help="directory written by fedspark bench --pytorch / --export-only")
@@ -182,12 +196,13 @@ def main():
         "rounds": m["rounds"],
         "import_seconds": t0 - T_START,
         "load_seconds": load_seconds,
+        "before_loop_seconds": t_loop - T_START,
         "loop_seconds": loop_seconds,
         "eval_seconds": eval_seconds,
         "train_seconds": loop_seconds - eval_seconds,
         "mean_round_seconds": (loop_seconds - eval_seconds) / m["rounds"],
         "mean_eval_seconds": eval_seconds / max(1, len(rows)),
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_bytes": peak_rss_bytes(),
         "metrics": rows,
     }
     text = json.dumps(result, indent=1)

@@ -105,6 +105,8 @@ public final class PytorchComparison {
     }
     FedConfig cfg = FedSpark.loadConfig(o.config(), o.overrides());
     WorkloadExport.checkSupported(cfg);
+    // the launcher builds first when the sources changed: let it do so now, not inside a timed run
+    Child.run(List.of(o.launcher().toString(), "--version"), o.out().resolve("launcher-check.log"));
     Path workload = o.out().resolve("workload");
     long e0 = System.nanoTime();
     SparkSession spark = SparkSessions.create("fedspark bench export", cfg.getString(Keys.MASTER), false, cfg.sparkConf());
@@ -184,6 +186,7 @@ public final class PytorchComparison {
     sb.append(String.format(Locale.ROOT, "%-32s %-28s %-28s%n", "", "fedspark (bin/fedspark run)",
         "PyTorch (1 thread, float64)"));
     String[][] rows = {{"whole run, wall (s)", "wall_seconds", "1"}, {"outside the round loop (s)", "outside_loop_seconds", "1"},
+        {"  before round 1 (s)", "before_round_1_seconds", "1"},
         {"round loop (s)", "loop_seconds", "1"}, {"  evaluations in it (s)", "eval_seconds", "1"},
         {"mean round, training (ms)", "mean_round_seconds", "1000"}, {"one evaluation (ms)", "mean_eval_seconds", "1000"},
         {"peak RSS (MiB)", "peak_rss_bytes", "9.5367431640625e-7"}};
@@ -327,8 +330,9 @@ public final class PytorchComparison {
   }
 
   /**
-   * A fedspark run's figures: its process and, from its own files, the time to load the data
-   * ({@code summary.json}'s {@code dataset.load_seconds}), the round loop up to the end of the last
+   * A fedspark run's figures: its process and, from its own files, the time from the process's start
+   * to the run's ({@code summary.json}'s {@code started}: launcher, JVM, Spark session), the time to
+   * load the data ({@code dataset.load_seconds}), the round loop up to the end of the last
    * evaluation (the last {@code elapsed_seconds} of metrics.csv) and the evaluations in it (the sum of
    * {@code eval_seconds}).
    */
@@ -348,10 +352,15 @@ public final class PytorchComparison {
     double eval = rows.stream().mapToDouble(RoundMetrics::evalSeconds).sum();
     int rounds = s.path("rounds_completed").asInt();
     Map<String, Object> m = new LinkedHashMap<>();
+    double runStart = java.time.Duration.between(c.started, java.time.Instant.parse(s.path("started").asText()))
+        .toNanos() / 1e9;
+    double load = s.path("dataset").path("load_seconds").asDouble();
     m.put("wall_seconds", c.wallSeconds);
     m.put("outside_loop_seconds", c.wallSeconds - loop);
-    m.put("in_run_seconds", s.path("wall_seconds").asDouble());
-    m.put("load_seconds", s.path("dataset").path("load_seconds").asDouble());
+    m.put("start_seconds", runStart);
+    m.put("load_seconds", load);
+    m.put("before_round_1_seconds", runStart + load);
+    m.put("after_loop_seconds", c.wallSeconds - runStart - load - loop);
     m.put("loop_seconds", loop);
     m.put("eval_seconds", eval);
     m.put("mean_round_seconds", (loop - eval) / rounds);
@@ -367,6 +376,7 @@ public final class PytorchComparison {
     m.put("outside_loop_seconds", c.wallSeconds - loop);
     m.put("import_seconds", j.path("import_seconds").asDouble());
     m.put("load_seconds", j.path("load_seconds").asDouble());
+    m.put("before_round_1_seconds", j.path("before_loop_seconds").asDouble());
     m.put("loop_seconds", loop);
     m.put("eval_seconds", j.path("eval_seconds").asDouble());
     m.put("mean_round_seconds", j.path("mean_round_seconds").asDouble());
@@ -400,10 +410,12 @@ public final class PytorchComparison {
 
   /** A finished child process: wall time and peak RSS ({@code -1} where /proc does not tell). */
   static final class Child {
+    final java.time.Instant started;
     final double wallSeconds;
     final long peakRssBytes;
 
-    private Child(double wallSeconds, long peakRssBytes) {
+    private Child(java.time.Instant started, double wallSeconds, long peakRssBytes) {
+      this.started = started;
       this.wallSeconds = wallSeconds;
       this.peakRssBytes = peakRssBytes;
     }
@@ -411,6 +423,7 @@ public final class PytorchComparison {
     /** Runs {@code cmd} with stdout and stderr to {@code log}; fails, naming the log, unless it exits with 0. */
     static Child run(List<String> cmd, Path log) {
       try {
+        java.time.Instant started = java.time.Instant.now();
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         File status = new File("/proc/" + p.pid() + "/status");
@@ -424,7 +437,7 @@ public final class PytorchComparison {
           throw new IllegalStateException(String.join(" ", cmd) + " exited with code " + p.exitValue() + " (" + tail
               + "); its output is in " + log);
         }
-        return new Child(wall, peak);
+        return new Child(started, wall, peak);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
       } catch (InterruptedException e) {
