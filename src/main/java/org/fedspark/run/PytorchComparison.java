@@ -202,7 +202,7 @@ public final class PytorchComparison {
     }
     sb.append(Boolean.TRUE.equals(r.get("accuracies_match"))
         ? String.format(Locale.ROOT, "%nevery accuracy and loss column agrees to %.0e at every evaluated round in every run "
-            + "(largest accuracy difference %.3g)%n", TOLERANCE, (Double) r.get("max_abs_difference"))
+            + "(largest accuracy difference %.1e)%n", TOLERANCE, (Double) r.get("max_abs_difference"))
         : "\nMISMATCH: " + r.get("first_mismatch") + "\n");
     return sb.toString();
   }
