@@ -100,7 +100,16 @@ final class MiniHadoop implements AutoCloseable {
     core.set("fs.defaultFS", withDfs.get("fs.defaultFS"));
     write(core, confDir.resolve("core-site.xml"));
     if (withYarn) {
-      write(all, confDir.resolve("yarn-site.xml"));
+      // what a client needs of yarn-site.xml: where the ResourceManager is (the mini cluster's full
+      // configuration would also name test-only classes, e.g. its rack mapping)
+      Configuration site = new Configuration(false);
+      site.set("yarn.resourcemanager.hostname", LOOPBACK);
+      for (java.util.Map.Entry<String, String> e : all) {
+        if (e.getKey().matches("yarn\\.resourcemanager\\.[a-z.-]*address")) {
+          site.set(e.getKey(), all.get(e.getKey()));
+        }
+      }
+      write(site, confDir.resolve("yarn-site.xml"));
     }
     return new MiniHadoop(dfs, yarn, confDir);
   }

@@ -1,0 +1,231 @@
+package org.fedspark.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.fedspark.testing.FedSparkProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code spark-submit --master yarn} of fedspark's {@code -all} jar to a {@link MiniHadoop} YARN
+ * (a ResourceManager and a NodeManager that starts the application master and two executors as
+ * separate JVMs) with the configuration, the data and the outputs on its HDFS, as the README's YARN
+ * recipe does it: Spark's jars staged once on HDFS ({@code spark.yarn.archive}), only the -all jar
+ * uploaded per submission. The run's metrics must equal those of the same configuration on the
+ * embedded Spark (every column but the wall-clock ones).
+ *
+ * <p>"Spark's jars" are what a Spark distribution's {@code jars/} holds for this build: the runtime
+ * class path Maven writes for {@code bin/fedspark} ({@code target/classpath.txt}) without the
+ * libraries the -all jar bundles, plus spark-yarn. So the containers get fedspark's own classes and
+ * libraries from the -all jar only, as on a real cluster.
+ */
+class YarnIT {
+  @TempDir
+  static Path tmp;
+
+  static MiniHadoop hadoop;
+  static List<Path> sparkJars;
+  static Path allJar;
+  static String confUri;
+  static String archiveUri;
+
+  @BeforeAll
+  static void start() throws Exception {
+    allJar = allJar();
+    sparkJars = sparkJars(allJar);
+    hadoop = MiniHadoop.start(tmp, "YarnIT", true);
+    FileSystem fs = hadoop.fs();
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(Path.of("data/sample-sites.csv").toAbsolutePath().toUri()),
+        new org.apache.hadoop.fs.Path("/data/sample-sites.csv"));
+    confUri = hadoop.hdfs("/conf/ditto.conf");
+    HdfsIT.write(confUri, String.join("\n",
+        "run { name = yarn, seed = 7, rounds = 8, eval-every = 4, progress = off, resume-every = 4, checkpoint-every = 3 }",
+        "data { source = csv, path = \"" + hadoop.hdfs("/data/sample-sites.csv") + "\", label-column = label,"
+            + " client-column = site, test-fraction = 0.25 }",
+        "model.type = softmax",
+        "algorithm.name = ditto",
+        "train { client-fraction = 0.5, local-epochs = 2, batch-size = 16, lr = 0.05 }",
+        "spark.partitions = 4",
+        ""));
+    // Spark's jars, staged once: a flat zip on HDFS that every container of every submission localizes
+    // from the NodeManager's cache (what `hdfs dfs -put spark-jars.zip` does for a real cluster)
+    Path zip = tmp.resolve("spark-jars.zip");
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+      out.setLevel(Deflater.NO_COMPRESSION); // jars are compressed already
+      for (Path jar : sparkJars) {
+        out.putNextEntry(new ZipEntry(jar.getFileName().toString()));
+        Files.copy(jar, out);
+        out.closeEntry();
+      }
+    }
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(zip.toUri()), new org.apache.hadoop.fs.Path("/spark/spark-jars.zip"));
+    archiveUri = hadoop.hdfs("/spark/spark-jars.zip");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (hadoop != null) {
+      hadoop.close();
+    }
+  }
+
+  /** target/fedspark-VERSION-all.jar, built by the package phase that runs before the integration tests. */
+  static Path allJar() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("target"))) {
+      return files.filter(p -> p.getFileName().toString().matches("fedspark-.*-all\\.jar")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no target/fedspark-*-all.jar: run the integration tests with "
+              + "mvn -Pintegration verify, which packages it first"));
+    }
+  }
+
+  /** The jars of the Spark distribution this build runs on (see the class comment). */
+  static List<Path> sparkJars(Path allJar) throws IOException {
+    Set<String> bundled = new HashSet<>();
+    try (JarFile all = new JarFile(allJar.toFile())) {
+      all.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class")).forEach(bundled::add);
+    }
+    List<Path> jars = new ArrayList<>();
+    for (String entry : Files.readString(Path.of("target", "classpath.txt")).trim().split(File.pathSeparator)) {
+      Path jar = Path.of(entry);
+      if (!isBundled(jar, bundled)) {
+        jars.add(jar);
+      }
+    }
+    Path yarn = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
+        .filter(p -> p.getFileName().toString().startsWith("spark-yarn_")).findFirst()
+        .orElseThrow(() -> new IllegalStateException("spark-yarn is not on the test class path (the integration profile adds it)"));
+    jars.add(yarn);
+    return jars;
+  }
+
+  /** Whether the -all jar carries this library: its first class is in the -all jar. */
+  private static boolean isBundled(Path jar, Set<String> bundled) throws IOException {
+    try (JarFile j = new JarFile(jar.toFile())) {
+      for (Enumeration<JarEntry> e = j.entries(); e.hasMoreElements(); ) {
+        String name = e.nextElement().getName();
+        if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class")) {
+          return bundled.contains(name);
+        }
+      }
+    }
+    return false;
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** The same configuration on the embedded Spark, as {@code bin/fedspark run} runs it. */
+  static FedSparkProcess embedded(String out) throws IOException {
+    return FedSparkProcess.startCommand(tmp, Map.of(), List.of(java(), "-Xmx1g",
+        "@" + Path.of("bin", "jvm.options").toAbsolutePath(), "-cp", System.getProperty("java.class.path"),
+        "org.fedspark.cli.FedSparkCli", "run", confUri, "--out", out, "--set", "spark.master=local[2]"));
+  }
+
+  /**
+   * {@code spark-submit --master yarn}: SparkSubmit on Spark's jars and the Hadoop configuration
+   * directory, as {@code $SPARK_HOME/bin/spark-submit} starts it.
+   */
+  static FedSparkProcess submit(String deployMode, String out) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx1g", "@" + Path.of("bin", "jvm.options").toAbsolutePath(),
+        "-cp", hadoop.confDir() + File.pathSeparator
+            + sparkJars.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
+        "org.apache.spark.deploy.SparkSubmit", "--master", "yarn", "--deploy-mode", deployMode,
+        "--class", "org.fedspark.cli.FedSparkCli",
+        "--num-executors", "2", "--executor-cores", "1", "--executor-memory", "512m", "--driver-memory", "768m",
+        "--conf", "spark.yarn.archive=" + archiveUri,
+        "--conf", "spark.yarn.am.memory=384m",
+        // the executors use the BLAS the embedded run uses (native, else the Vector API's)
+        "--conf", "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector",
+        "--conf", "spark.driver.extraJavaOptions=--add-modules=jdk.incubator.vector",
+        // everything on this machine's loopback interface
+        "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
+        "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
+        "--conf", "spark.ui.enabled=false"));
+    // YARN starts containers with a clean environment: without these, OpenBLAS on the executors would
+    // run a thread per core inside every task, and pick its kernels for the CPU it detects rather than
+    // the ones set here (e.g. OPENBLAS_CORETYPE), which round differently in the last bits
+    System.getenv().forEach((k, v) -> {
+      if (k.startsWith("OPENBLAS_")) {
+        cmd.addAll(List.of("--conf", "spark.executorEnv." + k + "=" + v, "--conf", "spark.yarn.appMasterEnv." + k + "=" + v));
+      }
+    });
+    if (deployMode.equals("client")) {
+      cmd.addAll(List.of("--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1"));
+    }
+    cmd.addAll(List.of(allJar.toAbsolutePath().toString(), "run", confUri, "--out", out));
+    return FedSparkProcess.startCommand(tmp, Map.of("HADOOP_CONF_DIR", hadoop.confDir().toString(),
+        "SPARK_LOCAL_IP", "127.0.0.1"), cmd);
+  }
+
+  /** The containers' stderr, for a failure message. */
+  static String containerLogs() throws IOException {
+    File dir = hadoop.yarnLogDir();
+    if (dir == null || !dir.isDirectory()) {
+      return "(no container logs)";
+    }
+    StringBuilder b = new StringBuilder();
+    try (Stream<Path> files = Files.walk(dir.toPath())) {
+      for (Path f : files.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
+        String text = Files.readString(f);
+        b.append("--- ").append(f).append('\n').append(text.substring(Math.max(0, text.length() - 4000))).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  /** Runs {@code p} to its end; returns its wall time in seconds, failing with its output if it failed. */
+  static double finish(FedSparkProcess p, long startNanos, String what) throws Exception {
+    int code = p.waitFor(600);
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    if (code != 0) {
+      throw new AssertionError(what + " exited with " + code + "\nstdout:\n" + p.stdout() + "\nstderr:\n" + p.stderr()
+          + "\ncontainers:\n" + containerLogs());
+    }
+    return seconds;
+  }
+
+  @Test
+  void fedsparkOnYarnGivesTheEmbeddedRunsMetrics() throws Exception {
+    String embeddedOut = hadoop.hdfs("/runs/embedded");
+    long t0 = System.nanoTime();
+    double embeddedSeconds = finish(embedded(embeddedOut), t0, "the embedded run");
+
+    String yarnOut = hadoop.hdfs("/runs/yarn-client");
+    long t1 = System.nanoTime();
+    double yarnSeconds = finish(submit("client", yarnOut), t1, "spark-submit --master yarn --deploy-mode client");
+
+    JsonNode summary = RunFiles.summary(yarnOut);
+    assertEquals("completed", summary.get("status").asText());
+    assertEquals("yarn", summary.get("environment").get("master").asText());
+    assertEquals(RunFiles.comparableMetrics(embeddedOut), RunFiles.comparableMetrics(yarnOut));
+    assertEquals(3, RunFiles.comparableMetrics(yarnOut).size(), "a header and rounds 4 and 8");
+    System.out.printf("YarnIT: wall time of the same run (8 rounds of Ditto, 6 clients): embedded local[2] %.1f s "
+            + "(summary wall_seconds %.1f); YARN client mode, 2 executors of 1 core %.1f s (summary wall_seconds %.1f)%n",
+        embeddedSeconds, RunFiles.summary(embeddedOut).get("wall_seconds").asDouble(),
+        yarnSeconds, summary.get("wall_seconds").asDouble());
+  }
+}
