@@ -60,10 +60,10 @@ class HdfsIT {
   static MiniHadoop hadoop;
   static SparkSession spark;
 
-  /** Ditto keeps personal state, so the run checkpoints it (every 3 rounds) and writes resume points. */
+  /** Ditto keeps personal state, so the run checkpoints it (every 2 rounds) and writes resume points. */
   static String config(String dataUri, String checkpointUri) {
     return String.join("\n",
-        "run { name = hdfs, seed = 7, rounds = 8, eval-every = 4, progress = off, resume-every = 4, checkpoint-every = 3 }",
+        "run { name = hdfs, seed = 7, rounds = 4, eval-every = 2, progress = off, resume-every = 2, checkpoint-every = 2 }",
         "data { source = csv, path = \"" + dataUri + "\", label-column = label, client-column = site, test-fraction = 0.25 }",
         "model.type = softmax",
         "algorithm.name = ditto",
@@ -139,7 +139,7 @@ class HdfsIT {
         "org.fedspark.cli.FedSparkCli", "run", confUri, "--out", killed, "--set", "run.rounds=400");
     FedSparkProcess child = FedSparkProcess.startCommand(tmp, Map.of(), cmd);
     FileSystem fs = hadoop.fs();
-    org.apache.hadoop.fs.Path firstPoint = new org.apache.hadoop.fs.Path("/runs/killed/_resume/round-000004/_COMPLETE");
+    org.apache.hadoop.fs.Path firstPoint = new org.apache.hadoop.fs.Path("/runs/killed/_resume/round-000002/_COMPLETE");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (!fs.exists(firstPoint) && child.alive() && System.nanoTime() < deadline) {
       Thread.sleep(50);
@@ -151,19 +151,19 @@ class HdfsIT {
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/runs/killed/_lock.json")), "the killed run left its lock");
 
     // its lock is stale (its process is gone): the resume takes it over
-    SimulationResult resumed = Simulation.resume(spark, dir(killed), List.of("run.rounds=8"), System.out);
+    SimulationResult resumed = Simulation.resume(spark, dir(killed), List.of("run.rounds=4"), System.out);
     assertEquals(RunStatus.COMPLETED, resumed.status());
     int after = RunFiles.summary(killed).get("run").get("resumed_after_round").asInt();
-    assertEquals(4, after, "resumed after round " + after);
+    assertEquals(2, after, "resumed after round " + after);
 
     assertEquals(RunStatus.COMPLETED, run(straight).status());
     assertEquals(RunFiles.comparableMetrics(straight), RunFiles.comparableMetrics(killed));
-    assertEquals(3, RunFiles.comparableMetrics(straight).size(), "a header and rounds 4 and 8");
+    assertEquals(3, RunFiles.comparableMetrics(straight).size(), "a header and rounds 2 and 4");
 
     // saved models on HDFS: the global model and the clients' own (Ditto), of the last round
     Dataset<Row> models = spark.read().parquet(killed + "/models");
     assertEquals(1, models.filter("kind = 'global'").select("round").distinct().count());
-    assertEquals(8, models.filter("kind = 'global'").first().<Integer>getAs("round"));
+    assertEquals(4, models.filter("kind = 'global'").first().<Integer>getAs("round"));
     assertEquals(6, models.filter("kind = 'personal'").select("client").distinct().count(), "six sites, six own models");
 
     for (String out : List.of(killed, straight)) {
@@ -224,14 +224,14 @@ class HdfsIT {
   void aLiveLockOnHdfsRefusesASecondWriterAndAStaleOneIsTakenOver() throws Exception {
     String live = hadoop.hdfs("/runs/held");
     plantLock(live, Instant.now());
-    ConfigException e = assertThrows(ConfigException.class, () -> run(live, "run.rounds=4", "run.overwrite=true"));
+    ConfigException e = assertThrows(ConfigException.class, () -> run(live, "run.rounds=2", "run.overwrite=true"));
     assertTrue(e.getMessage().contains("in use by another fedspark run") && e.getMessage().contains("node-7.cluster"),
         e.getMessage());
     assertEquals(List.of("/runs/held/" + RunLock.FILE), listAll(live), "nothing but the holder's lock");
 
     String stale = hadoop.hdfs("/runs/stale");
     plantLock(stale, Instant.now().minus(RunLock.STALE_AFTER).minusSeconds(30));
-    assertEquals(RunStatus.COMPLETED, run(stale, "run.rounds=4").status());
+    assertEquals(RunStatus.COMPLETED, run(stale, "run.rounds=2").status());
     assertEquals("completed", RunFiles.summary(stale).get("status").asText());
     assertFalse(hadoop.fs().exists(new org.apache.hadoop.fs.Path("/runs/stale/" + RunLock.FILE)));
   }
