@@ -26,7 +26,9 @@ final class LogSettings {
 
   /** Installs fedspark's settings if Spark's or log4j2's default is in force; returns whether it did. */
   static boolean applyIfDefault() {
-    if (!(LogManager.getContext(false) instanceof LoggerContext ctx)) {
+    // Spark's context, not this class's: under spark-submit fedspark's jar has a class loader of its own,
+    // and log4j2 keeps one context per class loader.
+    if (!(LogManager.getContext(org.apache.spark.SparkContext.class.getClassLoader(), false) instanceof LoggerContext ctx)) {
       return false; // another logging back end: its configuration is the user's
     }
     Configuration current = ctx.getConfiguration();

@@ -21,7 +21,8 @@ import scala.Tuple2;
  * so reading it at once would cut every run into 4 partitions, however many cores follow. The count is
  * therefore taken from the configuration when it fixes the cores ({@code spark.cores.max}, or
  * {@code spark.executor.instances × spark.executor.cores}), and otherwise after the executors have
- * registered: once at least one has and no new one came for {@link #SETTLE_MILLIS}, at most
+ * registered: once at least one has and no new one came for half the time the first one took (at
+ * least {@link #SETTLE_MILLIS}), at most
  * {@code spark.scheduler.maxRegisteredResourcesWaitingTime} (30 s by default). Results do not depend
  * on the count (reproducible sums), only the spread of work over cores does.
  *
@@ -75,8 +76,11 @@ public final class ClusterInfo {
     long start = System.currentTimeMillis();
     int seen = executors(sc);
     long lastChange = start;
+    // Executors the cluster launched together register within a similar delay: after the first, wait for
+    // half the time it took (at least SETTLE_MILLIS) without a new one before settling.
+    long settle = SETTLE_MILLIS;
     while (System.currentTimeMillis() - start < maxWait
-        && (seen == 0 || System.currentTimeMillis() - lastChange < SETTLE_MILLIS)) {
+        && (seen == 0 || System.currentTimeMillis() - lastChange < settle)) {
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
@@ -85,13 +89,16 @@ public final class ClusterInfo {
       }
       int now = executors(sc);
       if (now != seen) {
+        if (seen == 0) {
+          settle = Math.max(SETTLE_MILLIS, (System.currentTimeMillis() - start) / 2);
+        }
         seen = now;
         lastChange = System.currentTimeMillis();
       }
     }
     int parallelism = sc.defaultParallelism();
     return new PartitionChoice(2 * parallelism, String.format(java.util.Locale.ROOT,
-        "2 × default parallelism (%d cores of %d executors registered after %.1f s)", parallelism, seen,
+        "2 × default parallelism (%d: the cores of %d executors registered after %.1f s; at least 2)", parallelism, seen,
         (System.currentTimeMillis() - start) / 1e3));
   }
 
