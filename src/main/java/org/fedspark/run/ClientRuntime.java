@@ -64,6 +64,11 @@ final class ClientRuntime implements Serializable {
     this.transport = transport;
   }
 
+  /** The codecs of the uplink, to decode what the clients uploaded. */
+  org.fedspark.codec.Codebook uplinkCodebook() {
+    return transport.uplink();
+  }
+
   /** Whether clients keep state between rounds: the algorithm's own, or error-feedback residuals. */
   boolean keepsState() {
     return client.stateful() || transport.errorFeedback();

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.storage.StorageLevel;
 import org.fedspark.client.ClientMetric;
 import org.fedspark.client.ClientStrategy;
@@ -43,6 +44,21 @@ import org.fedspark.server.RoundPlan;
  * so that its lineage, and the cost of recovering a lost partition, stays bounded. The broadcasts a
  * state's lineage refers to are kept until a checkpoint cuts that lineage, then destroyed, so the
  * driver does not accumulate one round of messages per round.
+ *
+ * <p><b>One job per round.</b> A round is one Spark job. Without client state it runs only on the
+ * partitions that hold a sampled client ({@code runJob} on a subset of partitions), and each task
+ * returns its partition's folded {@link RoundAccumulator}, which the driver merges (the merge is exact
+ * and order-independent, so the result does not depend on which tasks ran or in which order). With
+ * client state every partition must move its state forward, so the job runs on all of them (the
+ * unsampled clients only pass their state through); the new state is what the job computes and
+ * caches, and the partitions' accumulators come back through a Spark accumulator keyed by partition,
+ * so a recomputed partition is never counted twice. There is no second job to materialize the state.
+ *
+ * <p><b>Small tasks.</b> The client half ({@link ClientRuntime}: the algorithm, the model, the codecs)
+ * is broadcast once per run; a round's task carries only two broadcast handles. The functions handed
+ * to Spark are named classes, not lambdas, because Spark's closure cleaner re-reads a lambda's class
+ * file with ASM every time it is given one, and each job's call site is set rather than found by
+ * walking the stack.
  */
 final class RoundEngine {
   private static final int TREE_DEPTH = 2;
@@ -52,6 +68,8 @@ final class RoundEngine {
   private final JavaRDD<ClientData> data;
   private final ClientPartitioner partitioner;
   private final ClientRuntime runtime;
+  /** {@link #runtime}, broadcast once for the whole run. */
+  private final Broadcast<ClientRuntime> runtimeBc;
   private final boolean stateful;
   private final Transport transport;
   private final long seed;
@@ -104,6 +122,7 @@ final class RoundEngine {
     this.seed = seed;
     this.checkpointEvery = checkpointEvery;
     this.metrics = List.copyOf(client.clientMetrics());
+    this.runtimeBc = jsc.broadcast(runtime);
     ClientRuntime rt = runtime;
     this.states = data.mapPartitions(rt::initialStates, true).persist(StorageLevel.MEMORY_AND_DISK());
   }
@@ -149,16 +168,36 @@ final class RoundEngine {
         : attachInboxes(states, plan.perClient(), round, CodecContext.Direction.DOWNLINK, created, perClientBytes,
             perClientDelivered);
     downlink += perClientBytes[0];
-    ClientRuntime rt = runtime;
-    JavaRDD<ClientRoundResult> results = data.zipPartitions(slots, (d, s) -> rt.fit(d, s, bc.value()));
-    if (stateful) {
-      results.persist(StorageLevel.MEMORY_AND_DISK());
-    }
-    Codebook c = transport.uplink();
+    callSite("round " + round);
     int[] partial = stragglers.drop() ? new int[0] : draw.ids();
-    RoundAccumulator acc = results.treeAggregate(new RoundAccumulator(spec, metrics.size(), partial),
-        (a, r) -> a.add(r, c, order),
-        RoundAccumulator::merge, TREE_DEPTH);
+    RoundFold fold = new RoundFold(spec, metrics.size(), partial);
+    RoundAccumulator acc = new RoundAccumulator(spec, metrics.size(), partial);
+    JavaRDD<ClientSlot> next = null;
+    try {
+      if (stateful) {
+        PartitionAccumulators parts = new PartitionAccumulators();
+        jsc.sc().register(parts, "round " + round);
+        next = JavaRDD.fromRDD(data.rdd().zipPartitions(slots.rdd(), true,
+            new FitKeepingState(runtimeBc, bc, fold, parts), SLOT_TAG, SLOT_TAG), SLOT_TAG)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        boolean checkpoint = round % checkpointEvery == 0;
+        if (checkpoint) {
+          next.checkpoint();
+        }
+        jsc.sc().runJob(next.rdd(), new Drain<ClientSlot>(), allPartitions(), INT_TAG);
+        parts.value().values().forEach(acc::merge);
+      } else {
+        RDD<ClientRoundResult> results = data.rdd().zipPartitions(slots.rdd(), true, new Fit(runtimeBc, bc), SLOT_TAG,
+            RESULT_TAG);
+        Object folded = jsc.sc().runJob(results, new Fold(runtimeBc, bc, fold), sampledPartitions(sampled),
+            ACC_TAG);
+        for (RoundAccumulator a : (RoundAccumulator[]) folded) {
+          acc.merge(a);
+        }
+      }
+    } finally {
+      callSite(null);
+    }
     try {
       if (!acc.updates.isFinite()) {
         throw new DivergenceException(round, "a client uploaded NaN, infinite or absurdly large (>= 2^62) values");
@@ -174,19 +213,14 @@ final class RoundEngine {
         throw new DivergenceException(round, "a client reported an infinite or absurdly large (>= 2^62) metric value");
       }
     } catch (DivergenceException e) {
-      results.unpersist(false);
+      if (next != null) {
+        next.unpersist(false);
+      }
       throw e;
     }
     if (stateful) {
-      JavaRDD<ClientSlot> next = results.map(r -> new ClientSlot(r.clientId(), r.state(), null))
-          .persist(StorageLevel.MEMORY_AND_DISK());
       boolean checkpoint = round % checkpointEvery == 0;
-      if (checkpoint) {
-        next.checkpoint();
-      }
-      next.count();
       states.unpersist(false);
-      results.unpersist(false);
       states = next;
       if (checkpoint) {
         dropOlderCheckpoint(next);
@@ -236,13 +270,20 @@ final class RoundEngine {
    */
   Evaluation evaluate(int round, RoundPlan evalPlan, double[] global) {
     EvalRound e = evalRound(round, evalPlan, global);
-    ClientRuntime rt = runtime;
     Broadcast<ClientRuntime.EvalBroadcast> bc = e.broadcast();
+    callSite("evaluation, round " + round);
     try {
-      List<ClientEval> evals = data.zipPartitions(e.slots(), (d, s) -> rt.evaluate(d, s, bc.value())).collect();
-      long bytes = (long) (bc.value().message().length + bc.value().global().length) * evals.size() + e.perClientBytes();
-      return new Evaluation(evals, bytes);
+      RDD<ClientEval> evals = data.rdd().zipPartitions(e.slots().rdd(), true, new Evaluate(runtimeBc, bc), SLOT_TAG,
+          EVAL_TAG);
+      Object columns = jsc.sc().runJob(evals, new PackEvals(), allPartitions(), COLUMNS_TAG);
+      List<ClientEval> all = new ArrayList<>();
+      for (EvalColumns c : (EvalColumns[]) columns) {
+        c.unpack(all);
+      }
+      long bytes = (long) (bc.value().message().length + bc.value().global().length) * all.size() + e.perClientBytes();
+      return new Evaluation(all, bytes);
     } finally {
+      callSite(null);
       e.created().forEach(b -> b.destroy());
     }
   }
@@ -297,6 +338,7 @@ final class RoundEngine {
   /** Releases the cached state and the broadcasts it referred to. */
   void close() {
     states.unpersist(false);
+    runtimeBc.destroy();
     inLineage.forEach(b -> b.destroy());
     inLineage.clear();
   }
@@ -366,5 +408,256 @@ final class RoundEngine {
       }
       return out.iterator();
     }, true);
+  }
+
+  /** Names the jobs and RDDs created until the next call ({@code null}: back to Spark's own call sites). */
+  private void callSite(String what) {
+    String v = what == null ? null : "fedspark " + what;
+    jsc.setLocalProperty("callSite.short", v);
+    jsc.setLocalProperty("callSite.long", v);
+  }
+
+  private scala.collection.immutable.Seq<Object> allPartitions() {
+    List<Object> all = new ArrayList<>();
+    for (int i = 0; i < partitioner.numPartitions(); i++) {
+      all.add(i);
+    }
+    return scala.jdk.javaapi.CollectionConverters.asScala(all).toList();
+  }
+
+  /** The partitions that hold at least one of {@code sampled}, ascending. */
+  private scala.collection.immutable.Seq<Object> sampledPartitions(int[] sampled) {
+    java.util.TreeSet<Integer> parts = new java.util.TreeSet<>();
+    for (int client : sampled) {
+      parts.add(partitioner.partitionOf(client));
+    }
+    return scala.jdk.javaapi.CollectionConverters.asScala(new ArrayList<Object>(parts)).toList();
+  }
+
+  private static final scala.reflect.ClassTag<ClientSlot> SLOT_TAG = scala.reflect.ClassTag$.MODULE$.apply(ClientSlot.class);
+  private static final scala.reflect.ClassTag<ClientRoundResult> RESULT_TAG =
+      scala.reflect.ClassTag$.MODULE$.apply(ClientRoundResult.class);
+  private static final scala.reflect.ClassTag<RoundAccumulator> ACC_TAG =
+      scala.reflect.ClassTag$.MODULE$.apply(RoundAccumulator.class);
+  private static final scala.reflect.ClassTag<ClientEval> EVAL_TAG = scala.reflect.ClassTag$.MODULE$.apply(ClientEval.class);
+  private static final scala.reflect.ClassTag<EvalColumns> COLUMNS_TAG =
+      scala.reflect.ClassTag$.MODULE$.apply(EvalColumns.class);
+  private static final scala.reflect.ClassTag<Object> INT_TAG = scala.reflect.ClassTag$.MODULE$.Int();
+
+  private static <T> java.util.Iterator<T> java(scala.collection.Iterator<T> it) {
+    return scala.jdk.javaapi.CollectionConverters.asJava(it);
+  }
+
+  private static <T> scala.collection.Iterator<T> scala(java.util.Iterator<T> it) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(it);
+  }
+
+  /** The per-round parameters of folding a partition's results into a {@link RoundAccumulator}. */
+  record RoundFold(AggregationSpec spec, int numMetrics, int[] stragglers) implements java.io.Serializable {
+    RoundAccumulator fold(java.util.Iterator<ClientRoundResult> results, ClientRuntime rt, ClientRuntime.RoundBroadcast b) {
+      RoundAccumulator acc = new RoundAccumulator(spec, numMetrics, stragglers);
+      Codebook codec = rt.uplinkCodebook();
+      while (results.hasNext()) {
+        acc.add(results.next(), codec, b.order());
+      }
+      return acc;
+    }
+  }
+
+  /** Runs the client half on one partition: its clients' results (stateless rounds). */
+  private static final class Fit extends scala.runtime.AbstractFunction2<scala.collection.Iterator<ClientData>,
+      scala.collection.Iterator<ClientSlot>, scala.collection.Iterator<ClientRoundResult>> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<ClientRuntime> rt;
+    private final Broadcast<ClientRuntime.RoundBroadcast> round;
+
+    Fit(Broadcast<ClientRuntime> rt, Broadcast<ClientRuntime.RoundBroadcast> round) {
+      this.rt = rt;
+      this.round = round;
+    }
+
+    @Override
+    public scala.collection.Iterator<ClientRoundResult> apply(scala.collection.Iterator<ClientData> d,
+        scala.collection.Iterator<ClientSlot> s) {
+      return scala(rt.value().fit(java(d), java(s), round.value()));
+    }
+  }
+
+  /** The job function of a stateless round: folds one partition's results into its accumulator. */
+  private static final class Fold extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext,
+      scala.collection.Iterator<ClientRoundResult>, RoundAccumulator> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<ClientRuntime> rt;
+    private final Broadcast<ClientRuntime.RoundBroadcast> round;
+    private final RoundFold fold;
+
+    Fold(Broadcast<ClientRuntime> rt, Broadcast<ClientRuntime.RoundBroadcast> round, RoundFold fold) {
+      this.rt = rt;
+      this.round = round;
+      this.fold = fold;
+    }
+
+    @Override
+    public RoundAccumulator apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<ClientRoundResult> it) {
+      return fold.fold(java(it), rt.value(), round.value());
+    }
+  }
+
+  /**
+   * Runs the client half on one partition of a round with client state: returns the clients' new
+   * state (which the job caches) and hands the partition's folded results to {@code parts}.
+   */
+  private static final class FitKeepingState extends scala.runtime.AbstractFunction2<scala.collection.Iterator<ClientData>,
+      scala.collection.Iterator<ClientSlot>, scala.collection.Iterator<ClientSlot>> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<ClientRuntime> rt;
+    private final Broadcast<ClientRuntime.RoundBroadcast> round;
+    private final RoundFold fold;
+    private final PartitionAccumulators parts;
+
+    FitKeepingState(Broadcast<ClientRuntime> rt, Broadcast<ClientRuntime.RoundBroadcast> round, RoundFold fold,
+        PartitionAccumulators parts) {
+      this.rt = rt;
+      this.round = round;
+      this.fold = fold;
+      this.parts = parts;
+    }
+
+    @Override
+    public scala.collection.Iterator<ClientSlot> apply(scala.collection.Iterator<ClientData> d,
+        scala.collection.Iterator<ClientSlot> s) {
+      List<ClientRoundResult> results = new ArrayList<>();
+      rt.value().fit(java(d), java(s), round.value()).forEachRemaining(results::add);
+      parts.add(new scala.Tuple2<>(org.apache.spark.TaskContext.getPartitionId(),
+          fold.fold(results.iterator(), rt.value(), round.value())));
+      List<ClientSlot> next = new ArrayList<>(results.size());
+      for (ClientRoundResult r : results) {
+        next.add(new ClientSlot(r.clientId(), r.state(), null));
+      }
+      return scala(next.iterator());
+    }
+  }
+
+  /** A job function that only walks its partition (the work is in computing and caching it); returns its size. */
+  private static final class Drain<T> extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext,
+      scala.collection.Iterator<T>, Object> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Object apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<T> it) {
+      int n = 0;
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+      return n;
+    }
+  }
+
+  /**
+   * The accumulators of a round's partitions, keyed by partition: a partition reported twice (a task
+   * recomputed after its result was already in, e.g. by the checkpoint that follows the round's job)
+   * keeps its first report, so nothing is counted twice.
+   */
+  static final class PartitionAccumulators extends org.apache.spark.util.AccumulatorV2<
+      scala.Tuple2<Integer, RoundAccumulator>, java.util.TreeMap<Integer, RoundAccumulator>> {
+    private static final long serialVersionUID = 1L;
+    private final java.util.TreeMap<Integer, RoundAccumulator> byPartition = new java.util.TreeMap<>();
+
+    @Override
+    public boolean isZero() {
+      return byPartition.isEmpty();
+    }
+
+    @Override
+    public PartitionAccumulators copy() {
+      PartitionAccumulators c = new PartitionAccumulators();
+      c.byPartition.putAll(byPartition);
+      return c;
+    }
+
+    @Override
+    public void reset() {
+      byPartition.clear();
+    }
+
+    @Override
+    public void add(scala.Tuple2<Integer, RoundAccumulator> v) {
+      byPartition.putIfAbsent(v._1(), v._2());
+    }
+
+    @Override
+    public void merge(org.apache.spark.util.AccumulatorV2<scala.Tuple2<Integer, RoundAccumulator>,
+        java.util.TreeMap<Integer, RoundAccumulator>> other) {
+      other.value().forEach(byPartition::putIfAbsent);
+    }
+
+    @Override
+    public java.util.TreeMap<Integer, RoundAccumulator> value() {
+      return byPartition;
+    }
+  }
+
+  /** Evaluates one partition's clients. */
+  private static final class Evaluate extends scala.runtime.AbstractFunction2<scala.collection.Iterator<ClientData>,
+      scala.collection.Iterator<ClientSlot>, scala.collection.Iterator<ClientEval>> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<ClientRuntime> rt;
+    private final Broadcast<ClientRuntime.EvalBroadcast> eval;
+
+    Evaluate(Broadcast<ClientRuntime> rt, Broadcast<ClientRuntime.EvalBroadcast> eval) {
+      this.rt = rt;
+      this.eval = eval;
+    }
+
+    @Override
+    public scala.collection.Iterator<ClientEval> apply(scala.collection.Iterator<ClientData> d,
+        scala.collection.Iterator<ClientSlot> s) {
+      return scala(rt.value().evaluate(java(d), java(s), eval.value()));
+    }
+  }
+
+  /** The job function of an evaluation: a partition's results as a few primitive arrays. */
+  private static final class PackEvals extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext,
+      scala.collection.Iterator<ClientEval>, EvalColumns> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public EvalColumns apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<ClientEval> it) {
+      List<ClientEval> all = new ArrayList<>();
+      java(it).forEachRemaining(all::add);
+      return EvalColumns.pack(all);
+    }
+  }
+
+  /**
+   * A partition's evaluation results, column by column: what travels back to the driver is a few
+   * primitive arrays (about 50 bytes per client), not one serialized object per client.
+   */
+  record EvalColumns(int[] ids, long[] counts, double[] personalLoss, long[] personalCorrect, boolean[] hasGlobal,
+      double[] globalLoss, long[] globalCorrect) implements java.io.Serializable {
+    static EvalColumns pack(List<ClientEval> evals) {
+      int n = evals.size();
+      EvalColumns c = new EvalColumns(new int[n], new long[n], new double[n], new long[n], new boolean[n], new double[n],
+          new long[n]);
+      for (int i = 0; i < n; i++) {
+        ClientEval e = evals.get(i);
+        c.ids[i] = e.clientId();
+        c.counts[i] = e.testCount();
+        c.personalLoss[i] = e.personalLossSum();
+        c.personalCorrect[i] = e.personalCorrect();
+        c.hasGlobal[i] = e.hasGlobal();
+        c.globalLoss[i] = e.globalLossSum();
+        c.globalCorrect[i] = e.globalCorrect();
+      }
+      return c;
+    }
+
+    void unpack(List<ClientEval> into) {
+      for (int i = 0; i < ids.length; i++) {
+        into.add(new ClientEval(ids[i], counts[i], personalLoss[i], personalCorrect[i], hasGlobal[i], globalLoss[i],
+            globalCorrect[i]));
+      }
+    }
   }
 }

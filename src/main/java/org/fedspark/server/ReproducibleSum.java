@@ -20,15 +20,20 @@ import java.io.Serializable;
  * <p>A non-finite addend, one of magnitude ≥ 2⁶², or a running integer part that would overflow
  * marks the sum as {@linkplain #isFinite() not finite}: a diverged run is detected, never silently
  * wrapped around.
+ *
+ * <p><b>On the wire.</b> A round's partial sums travel from every task to the driver, so their Java
+ * serialization is replaced by a compact one ({@code writeObject}): per element, the integer part as a
+ * zig-zag varint and the fraction as a varint. A coordinate no client touched costs 2 bytes instead of
+ * 16, a touched one of magnitude below 1 costs 10.
  */
 public final class ReproducibleSum implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
   private static final double TWO_63 = 0x1p63;
   private static final double TWO_M63 = 0x1p-63;
   private static final double LIMIT = 0x1p62;
 
-  private final long[] hi;
-  private final long[] lo;
+  private transient long[] hi;
+  private transient long[] lo;
   private boolean finite = true;
 
   public ReproducibleSum(int length) {
@@ -138,5 +143,53 @@ public final class ReproducibleSum implements Serializable {
       out[i] = get(i) * scale;
     }
     return out;
+  }
+
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    out.defaultWriteObject();
+    out.writeInt(hi.length);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(hi.length * 20);
+    for (int i = 0; i < hi.length; i++) {
+      putVarint(b, (hi[i] << 1) ^ (hi[i] >> 63));
+      putVarint(b, lo[i]);
+    }
+    out.writeInt(b.position());
+    out.write(b.array(), 0, b.position());
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    int n = in.readInt();
+    byte[] bytes = new byte[in.readInt()];
+    in.readFully(bytes);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+    hi = new long[n];
+    lo = new long[n];
+    for (int i = 0; i < n; i++) {
+      long zigzag = getVarint(b);
+      hi[i] = (zigzag >>> 1) ^ -(zigzag & 1);
+      lo[i] = getVarint(b);
+    }
+  }
+
+  /** Unsigned LEB128: 7 bits per byte, low bits first, high bit = more bytes follow. */
+  private static void putVarint(java.nio.ByteBuffer b, long v) {
+    while ((v & ~0x7FL) != 0) {
+      b.put((byte) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    b.put((byte) v);
+  }
+
+  private static long getVarint(java.nio.ByteBuffer b) {
+    long v = 0;
+    int shift = 0;
+    byte x;
+    do {
+      x = b.get();
+      v |= (long) (x & 0x7F) << shift;
+      shift += 7;
+    } while (x < 0);
+    return v;
   }
 }

@@ -140,4 +140,65 @@ class ReproducibleSumTest {
     a.merge(b);
     assertFalse(a.isFinite(), "merging into an overflow");
   }
+
+  private static ReproducibleSum roundTrip(ReproducibleSum s) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(bytes)) {
+      o.writeObject(s);
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      return (ReproducibleSum) in.readObject();
+    }
+  }
+
+  private static int serializedSize(ReproducibleSum s) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(bytes)) {
+      o.writeObject(s);
+    }
+    return bytes.size();
+  }
+
+  @Test
+  void serializationKeepsEveryBitAndLaterSumsAgree() throws Exception {
+    List<double[]> vs = randomVectors(30, 40, 3);
+    ReproducibleSum s = new ReproducibleSum(40);
+    vs.subList(0, 15).forEach(s::add);
+    // extremes of the representable range on both signs, and exact zeros
+    s.addAt(0, 0x1p62 - 1024);
+    s.addAt(0, 0x1p62 - 1024); // integer part near 2^63: still finite, must survive the wire
+    s.addAt(1, -(0x1p62 - 1024));
+    s.addAt(1, -(0x1p62 - 1024));
+    ReproducibleSum back = roundTrip(s);
+    assertArrayEquals(s.toArray(1.0), back.toArray(1.0), 0.0);
+    assertTrue(back.isFinite());
+    // the deserialized sum keeps working exactly like the original
+    vs.subList(15, 30).forEach(s::add);
+    vs.subList(15, 30).forEach(back::add);
+    assertArrayEquals(s.toArray(1.0), back.toArray(1.0), 0.0);
+    ReproducibleSum m1 = new ReproducibleSum(40);
+    ReproducibleSum m2 = new ReproducibleSum(40);
+    m1.merge(s);
+    m2.merge(roundTrip(back));
+    assertArrayEquals(m1.toArray(1.0), m2.toArray(1.0), 0.0);
+
+    ReproducibleSum bad = new ReproducibleSum(3);
+    bad.addAt(2, Double.NaN);
+    assertFalse(roundTrip(bad).isFinite());
+  }
+
+  @Test
+  void untouchedCoordinatesCostAlmostNothingOnTheWire() throws Exception {
+    int n = 10_000;
+    ReproducibleSum empty = new ReproducibleSum(n);
+    ReproducibleSum dense = new ReproducibleSum(n);
+    Random r = new Random(5);
+    for (int i = 0; i < n; i++) {
+      dense.addAt(i, r.nextGaussian() * 0.01);
+    }
+    // Java's default form of two long[n] arrays would take 16 bytes per element
+    assertTrue(serializedSize(empty) < 2 * n + 200, "empty: " + serializedSize(empty));
+    assertTrue(serializedSize(dense) < 11 * n + 200, "dense: " + serializedSize(dense));
+    assertArrayEquals(dense.toArray(1.0), roundTrip(dense).toArray(1.0), 0.0);
+  }
 }
