@@ -1,7 +1,6 @@
 package org.fedspark.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -87,8 +86,6 @@ class StandaloneClusterIT {
     JsonNode env = summary(out).get("environment");
     assertEquals(4, env.get("partitions").asInt(), "2 × (2 workers × 1 core)");
     assertTrue(procs.read("master").contains("because it is EXITED"), "the master saw the executor die");
-    String log = procs.read("submit-client");
-    assertFalse(log.contains("INFO SparkContext"), "fedspark's log settings apply under spark-submit:\n" + log);
   }
 
   /** bin/fedspark with a standalone master ships the -all jar and waits for both executors. */
@@ -133,7 +130,7 @@ class StandaloneClusterIT {
     Matcher m = java.util.regex.Pattern.compile("State of driver (driver-\\S+) is (\\w+)").matcher(procs.read("submit-cluster-bad"));
     assertTrue(m.find() && m.group(2).equals("FAILED"), procs.tail("submit-cluster-bad"));
     String driverErr = driverStderr(m.group(1));
-    assertTrue(driverErr.contains("error: invalid configuration") && driverErr.contains("unknown key 'train.lrr'"), driverErr);
+    assertTrue(driverErr.contains("error: unknown key 'train.lrr'"), driverErr);
   }
 
   private static List<String> clusterMode(Path conf, Path out) {
