@@ -34,6 +34,7 @@ public final class RunReport {
   private final Map<String, Object> run = new LinkedHashMap<>();
   private final Map<String, Object> dataset = new LinkedHashMap<>();
   private final Map<String, Object> environment = new LinkedHashMap<>();
+  private final Map<String, Object> startup = new LinkedHashMap<>();
   private final String started = Instant.now().toString();
   private final long startNanos = System.nanoTime();
   private Map<String, Object> summary = Map.of();
@@ -126,6 +127,16 @@ public final class RunReport {
     run.put("params_per_client", values);
   }
 
+  /**
+   * Records where the time before round 1 went, in seconds since the JVM started: when Spark had
+   * started ({@code spark_started}), and when the first round began ({@code first_round}), the data
+   * having been loaded in between ({@code dataset.load_seconds}). A resumed run records its own start.
+   */
+  public void noteStartup(double sparkStarted, double firstRound) {
+    startup.put("spark_started", sparkStarted);
+    startup.put("first_round", firstRound);
+  }
+
   /** Records {@code trainable_params}: the values a client's local training updates (−1: unknown, not written). */
   public void noteTrainable(long values) {
     if (values >= 0) {
@@ -177,6 +188,9 @@ public final class RunReport {
       s.put("rounds_completed", 0);
     }
     s.put("environment", environment);
+    if (!startup.isEmpty()) {
+      s.put("startup", startup);
+    }
     s.put("output_dir", out.uri());
     s.put("outputs", OUTPUTS.stream().filter(n -> n.equals("summary.json") || out.exists(n)).toList());
     summary = s;

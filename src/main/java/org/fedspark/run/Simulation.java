@@ -382,6 +382,8 @@ public final class Simulation {
     long cumDown = from == null ? 0 : from.cumDownlink;
     double elapsedBefore = from == null ? 0 : from.elapsedSeconds;
     long loopStart = System.nanoTime();
+    long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+    report.noteStartup((jsc.sc().startTime() - jvmStart) / 1e3, (System.currentTimeMillis() - jvmStart) / 1e3);
     String status = from == null ? "" : from.status;
     double valuesHeld = from == null ? Double.NaN : from.valuesPerClient;
     if (!Double.isNaN(valuesHeld)) {
