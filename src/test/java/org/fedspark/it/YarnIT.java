@@ -9,13 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
@@ -35,10 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * submission. The run's metrics must equal those of the same configuration on the
  * embedded Spark (every column but the wall-clock ones).
  *
- * <p>"Spark's jars" are what a Spark distribution's {@code jars/} holds for this build: the runtime
- * class path Maven writes for {@code bin/fedspark} ({@code target/classpath.txt}) without the
- * libraries the -all jar bundles, plus spark-yarn. So the containers get fedspark's own classes and
- * libraries from the -all jar only, as on a real cluster.
+ * <p>"Spark's jars" are the Spark home the integration profile assembles from Maven's jars
+ * ({@link ClusterProcesses#sparkHome()}: Spark's runtime class path without fedspark's own libraries,
+ * which the containers get from the -all jar only, as on a real cluster), plus spark-yarn.
  */
 class YarnIT {
   @TempDir
@@ -52,8 +46,8 @@ class YarnIT {
 
   @BeforeAll
   static void start() throws Exception {
-    allJar = allJar();
-    sparkJars = sparkJars(allJar);
+    allJar = ClusterProcesses.fedsparkJar();
+    sparkJars = sparkJars();
     hadoop = MiniHadoop.start(tmp, "YarnIT", true);
     FileSystem fs = hadoop.fs();
     fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(Path.of("data/sample-sites.csv").toAbsolutePath().toUri()),
@@ -68,14 +62,10 @@ class YarnIT {
         "train { client-fraction = 0.5, local-epochs = 2, batch-size = 16, lr = 0.05 }",
         "spark.partitions = 4",
         ""));
-    // Spark's jars where every node has them (here the one node is this machine): a directory of links
-    // to them, given to YARN as spark.yarn.jars=local:DIR/*, so that no submission uploads or
-    // localizes them
-    Path jars = Files.createDirectories(tmp.resolve("spark-jars"));
-    for (Path jar : sparkJars) {
-      Files.createSymbolicLink(jars.resolve(jar.getFileName().toString()), jar.toAbsolutePath());
-    }
-    sparkJarsUri = "local:" + jars.toAbsolutePath() + "/*";
+    // Spark's jars where every node has them (here the one node is this machine), given to YARN as
+    // local: paths, so that no submission uploads or localizes them
+    sparkJarsUri = "local:" + ClusterProcesses.sparkHome().resolve("jars").toAbsolutePath() + "/*,local:"
+        + sparkJars.get(sparkJars.size() - 1).toAbsolutePath();
   }
 
   @AfterAll
@@ -85,46 +75,17 @@ class YarnIT {
     }
   }
 
-  /** target/fedspark-VERSION-all.jar, built by the package phase that runs before the integration tests. */
-  static Path allJar() throws IOException {
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      return files.filter(p -> p.getFileName().toString().matches("fedspark-.*-all\\.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no target/fedspark-*-all.jar: run the integration tests with "
-              + "mvn -Pintegration verify, which packages it first"));
-    }
-  }
-
-  /** The jars of the Spark distribution this build runs on (see the class comment). */
-  static List<Path> sparkJars(Path allJar) throws IOException {
-    Set<String> bundled = new HashSet<>();
-    try (JarFile all = new JarFile(allJar.toFile())) {
-      all.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class")).forEach(bundled::add);
-    }
-    List<Path> jars = new ArrayList<>();
-    for (String entry : Files.readString(Path.of("target", "classpath.txt")).trim().split(File.pathSeparator)) {
-      Path jar = Path.of(entry);
-      if (!isBundled(jar, bundled)) {
-        jars.add(jar);
-      }
+  /** Spark's jars: the assembled Spark home's, and spark-yarn (on the test class path by the integration profile). */
+  static List<Path> sparkJars() throws IOException {
+    List<Path> jars;
+    try (Stream<Path> files = Files.list(ClusterProcesses.sparkHome().resolve("jars"))) {
+      jars = new ArrayList<>(files.filter(p -> p.toString().endsWith(".jar")).sorted().toList());
     }
     Path yarn = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
         .filter(p -> p.getFileName().toString().startsWith("spark-yarn_")).findFirst()
         .orElseThrow(() -> new IllegalStateException("spark-yarn is not on the test class path (the integration profile adds it)"));
     jars.add(yarn);
     return jars;
-  }
-
-  /** Whether the -all jar carries this library: its first class is in the -all jar. */
-  private static boolean isBundled(Path jar, Set<String> bundled) throws IOException {
-    try (JarFile j = new JarFile(jar.toFile())) {
-      for (Enumeration<JarEntry> e = j.entries(); e.hasMoreElements(); ) {
-        String name = e.nextElement().getName();
-        if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class")) {
-          return bundled.contains(name);
-        }
-      }
-    }
-    return false;
   }
 
   static String java() {
@@ -194,7 +155,7 @@ class YarnIT {
   static double finish(FedSparkProcess p, long startNanos, String what) throws Exception {
     int code = p.waitFor(600);
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    Path log = Path.of("target", "failsafe-reports", "YarnIT-" + what.replaceAll("[^A-Za-z0-9]+", "-") + ".log");
+    Path log = Path.of("target", "it-logs", "yarn", what.replaceAll("[^A-Za-z0-9]+", "-") + ".log");
     Files.createDirectories(log.getParent());
     Files.writeString(log, "stdout:\n" + p.stdout() + "\nstderr:\n" + p.stderr());
     if (code != 0) {
