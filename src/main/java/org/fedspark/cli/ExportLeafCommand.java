@@ -45,7 +45,7 @@ final class ExportLeafCommand implements Callable<Integer> {
         cfg.sparkConf());
     try {
       int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS)
-          : 2 * spark.sparkContext().defaultParallelism();
+          : org.fedspark.run.ClusterInfo.defaultPartitions(spark.sparkContext()).count();
       FederatedData fd = FederatedDataLoader.load(spark, DataSpecs.from(cfg), partitions);
       LeafWriter.Written w = LeafWriter.write(fd, spark.sparkContext().hadoopConfiguration(), out, overwrite);
       System.out.printf("fedspark: wrote %s: %d users, %d train / %d test samples, %d features, %d classes%n",

@@ -30,8 +30,19 @@ public final class FedSparkCli implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /**
+   * Exits with the command's code ({@link ExitCode}), so that a cluster manager sees a failed run as a
+   * failed driver (standalone: driver state FAILED; YARN: application FAILED). One exception: a
+   * successful run in cluster deploy mode returns from {@code main} instead of calling
+   * {@code System.exit(0)}, since YARN's application master reports an application that exits before it
+   * returned as failed ("Shutdown hook called before final status was reported").
+   */
   public static void main(String[] args) {
-    System.exit(execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args));
+    int code = execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    if (code == 0 && "cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+      return;
+    }
+    System.exit(code);
   }
 
   /**

@@ -34,12 +34,20 @@ public final class TrainTestSplit {
 
   /** Splits all of a client's examples (in their canonical order) into its {@link ClientData}. */
   public static ClientData split(int clientId, LocalDataset all, double testFraction, long seed) {
-    int n = all.size();
+    int[][] idx = indices(clientId, all.size(), testFraction, seed);
+    return new ClientData(clientId, all.select(idx[0]), all.select(idx[1]));
+  }
+
+  /**
+   * The split as positions into the client's examples (canonical order): {train positions, test
+   * positions}, each in the order {@link #split} puts them. A source that builds its examples from a
+   * compact table can build the two halves directly, without materializing the whole client first.
+   */
+  public static int[][] indices(int clientId, int n, double testFraction, long seed) {
     int test = testCount(n, testFraction);
     int[] order = Distributions.range(n);
     Distributions.shuffle(order, Seeds.random(seed, Seeds.Purpose.SPLIT, clientId));
-    return new ClientData(clientId, all.select(Arrays.copyOfRange(order, 0, n - test)),
-        all.select(Arrays.copyOfRange(order, n - test, n)));
+    return new int[][] {Arrays.copyOfRange(order, 0, n - test), Arrays.copyOfRange(order, n - test, n)};
   }
 
   static void checkFraction(double testFraction) {

@@ -150,8 +150,16 @@ public final class OutputDir {
     }
   }
 
-  /** Renames {@code tmp} onto {@code target} in one step, replacing it. */
   private void replace(Path tmp, Path target) throws IOException {
+    replace(fs, tmp, target);
+  }
+
+  /**
+   * Renames {@code tmp} onto {@code target} in one step, replacing it: a reader sees the old file or
+   * the new one, never neither ({@code FileSystem.rename} does not replace an existing file on HDFS, so
+   * deleting first would leave a moment with no file).
+   */
+  static void replace(FileSystem fs, Path tmp, Path target) throws IOException {
     if ("file".equals(fs.getScheme())) {
       File from = new File(fs.makeQualified(tmp).toUri());
       File to = new File(fs.makeQualified(target).toUri());

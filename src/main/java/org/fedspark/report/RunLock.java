@@ -143,7 +143,10 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
-  /** Rewrites the heartbeat, in place of the old lock (temporary file + rename, so readers never see half). */
+  /**
+   * Rewrites the heartbeat, in place of the old lock (temporary file renamed over it in one step, so
+   * readers never see half a lock, nor a moment without one).
+   */
   synchronized void beat() {
     if (!held) {
       return;
@@ -159,11 +162,8 @@ public final class RunLock implements AutoCloseable {
         LOG.warn("the lock {} was removed while this run held it", file);
         return;
       }
-      fs.rename(tmp, file);
-      if (fs.exists(tmp)) { // rename does not replace on every file system
-        fs.delete(file, false);
-        fs.rename(tmp, file);
-      }
+      // replaced in one step: with delete + rename, another run could take the lock in between
+      OutputDir.replace(fs, tmp, file);
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not renew the lock {}: {}", file, e.getMessage());
     }

@@ -34,6 +34,7 @@ public final class RunReport {
   private final Map<String, Object> run = new LinkedHashMap<>();
   private final Map<String, Object> dataset = new LinkedHashMap<>();
   private final Map<String, Object> environment = new LinkedHashMap<>();
+  private final Map<String, Object> startup = new LinkedHashMap<>();
   private final String started = Instant.now().toString();
   private final long startNanos = System.nanoTime();
   private Map<String, Object> summary = Map.of();
@@ -82,6 +83,41 @@ public final class RunReport {
     environment.put("partitions", fed.partitioner().numPartitions());
   }
 
+  /**
+   * Records how the partition count was chosen ({@code partitions_chosen_by}) and the default
+   * parallelism once the executors are known (at construction it may predate their registration).
+   */
+  public void notePartitions(String how, int defaultParallelism) {
+    environment.put("partitions_chosen_by", how);
+    environment.put("default_parallelism", defaultParallelism);
+  }
+
+  /**
+   * Adds what executors reported ({@code linear_algebra_executors}: implementation → executor ids; the
+   * driver's stays in {@code linear_algebra}) and returns a one-line warning when not all of them, the
+   * driver included, use the same BLAS and LAPACK, else null.
+   */
+  public String noteExecutorLinearAlgebra(Map<String, List<String>> byImplementation) {
+    @SuppressWarnings("unchecked")
+    Map<String, List<String>> all = (Map<String, List<String>>) environment.computeIfAbsent("linear_algebra_executors",
+        k -> new java.util.TreeMap<String, List<String>>());
+    byImplementation.forEach((impl, ids) -> {
+      java.util.SortedSet<String> merged = new java.util.TreeSet<>(all.getOrDefault(impl, List.of()));
+      merged.addAll(ids);
+      all.put(impl, List.copyOf(merged));
+    });
+    String driver = Blas.describe();
+    if (all.size() <= 1 && (all.isEmpty() || all.containsKey(driver))) {
+      return null;
+    }
+    StringBuilder which = new StringBuilder();
+    all.forEach((impl, ids) -> which.append(which.length() == 0 ? "" : "; ").append(impl).append(" on executor")
+        .append(ids.size() == 1 ? " " : "s ").append(String.join(",", ids)));
+    return "executors do not all use the driver's BLAS (" + driver + " on the driver; " + which + "): results differ"
+        + " in the last bits between implementations; install the same BLAS on every node, or pass"
+        + " -D" + Blas.PROPERTY + "=java to the driver and in spark.executor.extraJavaOptions";
+  }
+
   /** Rewrites summary.json (atomically) with the metrics so far. */
   /**
    * Records {@code params_per_client}: the values a participating client held in the last evaluated
@@ -89,6 +125,16 @@ public final class RunReport {
    */
   public void noteValuesPerClient(double values) {
     run.put("params_per_client", values);
+  }
+
+  /**
+   * Records where the time before round 1 went, in seconds since the JVM started: when Spark had
+   * started ({@code spark_started}), and when the first round began ({@code first_round}), the data
+   * having been loaded in between ({@code dataset.load_seconds}). A resumed run records its own start.
+   */
+  public void noteStartup(double sparkStarted, double firstRound) {
+    startup.put("spark_started", sparkStarted);
+    startup.put("first_round", firstRound);
   }
 
   /** Records {@code trainable_params}: the values a client's local training updates (−1: unknown, not written). */
@@ -142,6 +188,9 @@ public final class RunReport {
       s.put("rounds_completed", 0);
     }
     s.put("environment", environment);
+    if (!startup.isEmpty()) {
+      s.put("startup", startup);
+    }
     s.put("output_dir", out.uri());
     s.put("outputs", OUTPUTS.stream().filter(n -> n.equals("summary.json") || out.exists(n)).toList());
     summary = s;

@@ -38,7 +38,8 @@ public final class FedSpark {
    * once ({@code compare}'s {@code --set}): one of them that has no effect on this config is a warning,
    * not an error ({@link org.fedspark.config.KeyScope}).
    */
-  public static FedConfig loadConfig(String configPath, List<String> overrides, List<String> shared) {
+  public static FedConfig loadConfig(String givenPath, List<String> overrides, List<String> shared) {
+    String configPath = locateConfig(givenPath);
     Path parent = new Path(configPath).getParent();
     FedConfig.Includes includes = new FedConfig.Includes() {
       @Override
@@ -102,13 +103,49 @@ public final class FedSpark {
     return run(spark, loadConfig(configPath, overrides), out, System.out);
   }
 
+  /** The Spark properties that list the files shipped with {@code spark-submit --files}. */
+  static final List<String> SHIPPED_FILES = List.of("spark.files", "spark.yarn.dist.files");
+
+  /**
+   * Where to read a config file given on the command line. In cluster deploy mode the driver runs in a
+   * directory of the cluster's choosing, where a relative path such as {@code conf/x.conf} does not
+   * exist. When the given path exists it is used as it is; otherwise, if a file of the same name was
+   * shipped with {@code --files} (listed in {@code spark.files} or {@code spark.yarn.dist.files}), the
+   * copy the cluster manager placed in the working directory (YARN) is read, else the shipped URI
+   * itself (standalone, where it is a path the driver's host can read: {@code file:} on a shared or the
+   * same machine, {@code hdfs://}). {@code include}s are then resolved next to the file read, so ship
+   * them too.
+   */
+  static String locateConfig(String given) {
+    Path path = new Path(given);
+    try {
+      if (path.toUri().getScheme() != null || path.getFileSystem(new Configuration()).exists(path)) {
+        return given;
+      }
+    } catch (IOException | RuntimeException e) {
+      return given; // readText reports it
+    }
+    for (String key : SHIPPED_FILES) {
+      for (String uri : System.getProperty(key, "").split(",")) {
+        if (!uri.isBlank() && new Path(uri.trim()).getName().equals(path.getName())) {
+          java.io.File here = new java.io.File(path.getName());
+          return here.isFile() ? here.getAbsolutePath() : uri.trim();
+        }
+      }
+    }
+    return given;
+  }
+
   /** Reads a text file through the Hadoop FileSystem API, so local, hdfs:// and s3a:// paths work. */
   static String readText(String pathText) {
     try {
       Path path = new Path(pathText);
       FileSystem fs = path.getFileSystem(new Configuration());
       if (!fs.exists(path)) {
-        throw new ConfigException("config file " + pathText + " does not exist; the ready configs are in conf/");
+        throw new ConfigException("config file " + pathText + " does not exist; " + (SparkSessions.submitted()
+            ? "under spark-submit give a Hadoop path (hdfs://…) or ship the file with --files (fedspark finds it by"
+                + " its name), as the driver may run on another host or directory"
+            : "the ready configs are in conf/"));
       }
       try (InputStream in = fs.open(path)) {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);

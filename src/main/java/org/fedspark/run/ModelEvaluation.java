@@ -71,7 +71,7 @@ public record ModelEvaluation(int round, String dataset, int clients, Map<String
       }
     }
     int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS)
-        : 2 * spark.sparkContext().defaultParallelism();
+        : ClusterInfo.defaultPartitions(spark.sparkContext()).count();
     FederatedData fed = FederatedDataLoader.load(spark, DataSpecs.from(cfg), partitions);
     try {
       Model model = Simulation.buildModel(cfg, fed.info());

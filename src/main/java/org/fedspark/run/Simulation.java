@@ -155,6 +155,20 @@ public final class Simulation {
     }
   }
 
+  /**
+   * Asks the executors holding client data which BLAS they use (summary.json), warning once, loudly, when
+   * they differ from each other or from the driver.
+   */
+  private boolean blasWarned;
+
+  private void noteExecutorBlas(RunReport report, FederatedData fed) {
+    String warning = report.noteExecutorLinearAlgebra(ClusterInfo.linearAlgebraByExecutor(fed.clients()));
+    if (warning != null && !blasWarned) {
+      blasWarned = true;
+      LOG.warn(warning);
+    }
+  }
+
   /** Makes sure no earlier run's results are in the way (deleting them with run.overwrite). */
   private void claim() {
     List<String> names = new ArrayList<>(RunReport.OUTPUTS);
@@ -189,9 +203,12 @@ public final class Simulation {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       StopRequest.attach(spark.sparkContext());
       DataSpec spec = DataSpecs.from(cfg);
-      int partitions = from != null ? from.partitions
-          : cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
-      fed = FederatedDataLoader.load(spark, spec, partitions);
+      ClusterInfo.PartitionChoice choice = from != null ? new ClusterInfo.PartitionChoice(from.partitions, "the resumed run's")
+          : cfg.getInt(Keys.PARTITIONS) > 0 ? new ClusterInfo.PartitionChoice(cfg.getInt(Keys.PARTITIONS), Keys.PARTITIONS.path())
+          : ClusterInfo.defaultPartitions(spark.sparkContext());
+      report.notePartitions(choice.how(), spark.sparkContext().defaultParallelism());
+      fed = FederatedDataLoader.load(spark, spec, choice.count());
+      noteExecutorBlas(report, fed);
       if (fed.info().clientNames() != null) {
         out.writeString("clients.csv", fed.info().clientsCsv());
       }
@@ -207,6 +224,7 @@ public final class Simulation {
           spark.sparkContext().master(), fed.partitioner().numPartitions(), report.blas(), out.uri());
       int[] groups = org.fedspark.data.ClientGroups.of(spec, fed.info().numClients());
       runRounds(jsc, fed, model, alg, transport, report, rows, groups, from);
+      noteExecutorBlas(report, fed); // again: executors that replaced lost ones
       report.finish(RunStatus.COMPLETED, "", rows);
       return new SimulationResult(RunStatus.COMPLETED, "", List.copyOf(rows), report.summary(), out.uri());
     } catch (DivergenceException e) {
@@ -364,6 +382,8 @@ public final class Simulation {
     long cumDown = from == null ? 0 : from.cumDownlink;
     double elapsedBefore = from == null ? 0 : from.elapsedSeconds;
     long loopStart = System.nanoTime();
+    long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+    report.noteStartup((jsc.sc().startTime() - jvmStart) / 1e3, (System.currentTimeMillis() - jvmStart) / 1e3);
     String status = from == null ? "" : from.status;
     double valuesHeld = from == null ? Double.NaN : from.valuesPerClient;
     if (!Double.isNaN(valuesHeld)) {

@@ -57,6 +57,15 @@ public final class SparkSessions {
     } else {
       extra.forEach(conf::set);
     }
+    if (!isLocal(effectiveMaster)) {
+      if (!submitted) {
+        shipJar(conf, effectiveMaster);
+      }
+      // After an executor is lost its cached partitions are recomputed on the survivors, and with Spark's
+      // 3 s locality wait every later task prefers them: a replacement executor would stay idle for the rest
+      // of the run. A short wait lets it take work (README: Running on a cluster, with the measured effect).
+      conf.setIfMissing("spark.locality.wait", CLUSTER_LOCALITY_WAIT);
+    }
     SparkSession spark;
     try {
       spark = SparkSession.builder().config(conf).getOrCreate();
@@ -71,6 +80,41 @@ public final class SparkSessions {
     }
     spark.sparkContext().setLogLevel("WARN");
     return spark;
+  }
+
+  /** {@code spark.locality.wait} on a cluster master unless set: see {@link #create}. */
+  public static final String CLUSTER_LOCALITY_WAIT = "100ms";
+
+  /** System property naming the jar that holds fedspark's classes (bin/fedspark sets it to the -all jar). */
+  public static final String JAR_PROPERTY = "fedspark.jar";
+
+  /** Whether executors run inside this JVM ({@code local}, {@code local[N]}, {@code local[N,F]}). */
+  static boolean isLocal(String master) {
+    return master.equals("local") || master.startsWith("local[");
+  }
+
+  /**
+   * Adds fedspark's jar to {@code spark.jars}, so that executors in other JVMs ({@code spark://},
+   * {@code local-cluster[…]}, YARN, Kubernetes) can load its classes: the jar named by
+   * {@code -Dfedspark.jar}, else the jar this class was loaded from. Launched from the build's class
+   * directory without either, the executors could not run a task, so this stops with what to do.
+   */
+  static void shipJar(SparkConf conf, String master) {
+    String jar = System.getProperty(JAR_PROPERTY);
+    if (jar == null) {
+      java.security.CodeSource source = SparkSessions.class.getProtectionDomain().getCodeSource();
+      String location = source == null ? null : source.getLocation().getPath();
+      jar = location != null && location.endsWith(".jar") ? location : null;
+    }
+    if (jar == null || !new java.io.File(jar).isFile()) {
+      throw new org.fedspark.config.ConfigException("key 'spark.master' = " + master + " runs executors in other JVMs,"
+          + " which need fedspark's jar" + (jar == null ? "" : " (" + jar + " does not exist)")
+          + "; build it with 'mvn -B package -DskipTests' (target/fedspark-*-all.jar) and start fedspark with bin/fedspark,"
+          + " or use spark-submit");
+    }
+    String uri = new java.io.File(jar).getAbsoluteFile().toURI().toString();
+    String jars = conf.get("spark.jars", "");
+    conf.set("spark.jars", jars.isBlank() ? uri : jars + "," + uri);
   }
 
   /**

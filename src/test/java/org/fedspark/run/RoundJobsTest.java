@@ -1,0 +1,225 @@
+package org.fedspark.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
+import org.fedspark.client.ClientContext;
+import org.fedspark.client.ClientState;
+import org.fedspark.client.ClientStrategy;
+import org.fedspark.client.FitResult;
+import org.fedspark.client.TrainStats;
+import org.fedspark.codec.Float64Codec;
+import org.fedspark.codec.Message;
+import org.fedspark.data.ClientData;
+import org.fedspark.data.ClientPartitioner;
+import org.fedspark.data.LocalDataset;
+import org.fedspark.model.Model;
+import org.fedspark.model.Models;
+import org.fedspark.server.AggregationSpec;
+import org.fedspark.server.RoundAggregate;
+import org.fedspark.server.RoundPlan;
+import org.fedspark.testing.LocalSparkTest;
+import org.junit.jupiter.api.Test;
+import scala.Tuple2;
+
+/**
+ * The Spark work a round costs: one job per round; without client state its tasks run only on the
+ * partitions holding a sampled client; with client state the same single job moves every partition's
+ * state forward (no second job), and what it aggregated is counted once per partition even when a
+ * partition is computed twice.
+ */
+class RoundJobsTest extends LocalSparkTest {
+  private static final Model MODEL = Models.create("softmax", 2, 2, 1, 0);
+  private static final int P = MODEL.layout().size();
+  private static final int CLIENTS = 20;
+  /** 5 partitions of 4 consecutive clients each. */
+  private static final ClientPartitioner PARTS = new ClientPartitioner(CLIENTS, 5);
+
+  /** Uploads Δ = (id, …, id) with weight 1; with state, counts the rounds it trained in. */
+  static final class CountingClient implements ClientStrategy {
+    private final boolean stateful;
+
+    CountingClient(boolean stateful) {
+      this.stateful = stateful;
+    }
+
+    @Override
+    public boolean stateful() {
+      return stateful;
+    }
+
+    @Override
+    public ClientState initialState(ClientContext ctx) {
+      return stateful ? ClientState.of("rounds", new double[] {0}) : ClientState.EMPTY;
+    }
+
+    @Override
+    public FitResult fit(ClientContext ctx, ClientState state, Message in) {
+      double[] delta = new double[P];
+      java.util.Arrays.fill(delta, ctx.clientId());
+      ClientState next = stateful ? ClientState.of("rounds", new double[] {state.vector("rounds")[0] + 1}) : state;
+      return new FitResult(next, Message.builder().vector("delta", delta).scalar("weight", 1).build(), TrainStats.NONE);
+    }
+
+    @Override
+    public double[] personalModel(ClientContext ctx, ClientState state, Message in) {
+      return new double[P];
+    }
+  }
+
+  /** Jobs started and the partitions their tasks ran on, per job. */
+  static final class JobsSeen extends SparkListener {
+    final List<Integer> jobs = Collections.synchronizedList(new ArrayList<>());
+    final List<Integer> taskPartitions = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void onJobStart(SparkListenerJobStart e) {
+      jobs.add(e.jobId());
+    }
+
+    @Override
+    public void onTaskStart(SparkListenerTaskStart e) {
+      taskPartitions.add(e.taskInfo().partitionId());
+    }
+
+    void clear() {
+      jobs.clear();
+      taskPartitions.clear();
+    }
+  }
+
+  private JavaRDD<ClientData> clients(JavaSparkContext jsc) {
+    List<Tuple2<Integer, ClientData>> list = new ArrayList<>();
+    for (int c = 0; c < CLIENTS; c++) {
+      list.add(new Tuple2<>(c, new ClientData(c, LocalDataset.empty(2), LocalDataset.empty(2))));
+    }
+    JavaRDD<ClientData> data = jsc.parallelizePairs(list).partitionBy(PARTS).values().cache();
+    data.count();
+    return data;
+  }
+
+  private void drainListeners() {
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("Spark's listener bus did not drain", e);
+    }
+  }
+
+  @Test
+  void aStatelessRoundIsOneJobOnTheSampledClientsPartitionsOnly() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<ClientData> data = clients(jsc);
+    RoundEngine engine = new RoundEngine(jsc, data, PARTS, new CountingClient(false), MODEL, 7, Float64Codec.INSTANCE, 5);
+    JobsSeen seen = new JobsSeen();
+    spark.sparkContext().addSparkListener(seen);
+    try {
+      drainListeners();
+      seen.clear();
+      int[] sampled = {1, 2, 17}; // partitions 0 and 4
+      RoundAggregate a = engine.fit(1, sampled, RoundPlan.broadcast(Message.EMPTY), new AggregationSpec("weight", Set.of()))
+          .aggregate();
+      drainListeners();
+      assertEquals(1, seen.jobs.size(), "jobs of one round");
+      assertEquals(List.of(0, 4), new ArrayList<>(new TreeSet<>(seen.taskPartitions)), "partitions that ran");
+      assertEquals(2, seen.taskPartitions.size(), "one task per partition that holds a sampled client");
+      assertEquals(3, a.numUpdates());
+      assertEquals(20.0, a.weightedSums().get("delta")[0], "1 + 2 + 17");
+
+      seen.clear();
+      RoundAggregate none = engine.fit(2, new int[0], RoundPlan.broadcast(Message.EMPTY),
+          new AggregationSpec("weight", Set.of())).aggregate();
+      drainListeners();
+      assertEquals(0, none.numUpdates());
+      assertEquals(0, seen.taskPartitions.size(), "no sampled client, no task");
+    } finally {
+      spark.sparkContext().removeSparkListener(seen);
+      engine.close();
+      data.unpersist(false);
+    }
+  }
+
+  @Test
+  void aRoundWithClientStateIsOneJobThatAlsoMovesTheStateForward() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<ClientData> data = clients(jsc);
+    RoundEngine engine = new RoundEngine(jsc, data, PARTS, new CountingClient(true), MODEL, 7, Float64Codec.INSTANCE, 1000);
+    JobsSeen seen = new JobsSeen();
+    spark.sparkContext().addSparkListener(seen);
+    int[][] rounds = {{0, 5, 9}, {5, 6, 19}, {0, 5, 12, 13}};
+    double[] expected = new double[CLIENTS];
+    try {
+      drainListeners();
+      for (int t = 0; t < rounds.length; t++) {
+        seen.clear();
+        RoundAggregate a = engine.fit(t + 1, rounds[t], RoundPlan.broadcast(Message.EMPTY),
+            new AggregationSpec("weight", Set.of())).aggregate();
+        drainListeners();
+        assertEquals(1, seen.jobs.size(), "round " + (t + 1) + ": one job, no second one to materialize the state");
+        assertEquals(5, seen.taskPartitions.size(), "every partition moves its state forward");
+        double sum = 0;
+        for (int c : rounds[t]) {
+          sum += c;
+          expected[c]++;
+        }
+        assertEquals(rounds[t].length, a.numUpdates());
+        assertEquals(sum, a.weightedSums().get("delta")[0]);
+      }
+      double[] counts = new double[CLIENTS];
+      for (ClientSlot s : engine.states().collect()) {
+        counts[s.clientId()] = s.state().vector("rounds")[0];
+      }
+      assertArrayEquals(expected, counts, "rounds each client trained in, kept in its partition");
+    } finally {
+      spark.sparkContext().removeSparkListener(seen);
+      engine.close();
+      data.unpersist(false);
+    }
+  }
+
+  @Test
+  void aPartitionReportedTwiceIsCountedOnce() {
+    AggregationSpec spec = new AggregationSpec("weight", Set.of());
+    RoundAccumulator first = new RoundAccumulator(spec, 0);
+    first.updates.add(3, Message.builder().vector("delta", new double[] {3}).scalar("weight", 1).build());
+    RoundAccumulator again = new RoundAccumulator(spec, 0);
+    again.updates.add(3, Message.builder().vector("delta", new double[] {3}).scalar("weight", 1).build());
+    RoundAccumulator other = new RoundAccumulator(spec, 0);
+    other.updates.add(8, Message.builder().vector("delta", new double[] {8}).scalar("weight", 1).build());
+
+    RoundEngine.PartitionAccumulators a = new RoundEngine.PartitionAccumulators();
+    a.add(new Tuple2<>(0, first));
+    RoundEngine.PartitionAccumulators task = (RoundEngine.PartitionAccumulators) a.copyAndReset();
+    task.add(new Tuple2<>(0, again)); // partition 0 recomputed, e.g. by a checkpoint
+    task.add(new Tuple2<>(1, other));
+    a.merge(task);
+    assertEquals(2, a.value().size());
+    assertSame(first, a.value().get(0), "the first report of partition 0 stays");
+    RoundAccumulator total = new RoundAccumulator(spec, 0);
+    a.value().values().forEach(total::merge);
+    assertEquals(11.0, total.updates.result().weightedSums().get("delta")[0]);
+    assertEquals(2, total.updates.result().numUpdates());
+  }
+
+  @Test
+  void evaluationResultsSurviveThePackingIntoColumns() {
+    List<ClientEval> evals = List.of(new ClientEval(4, 10, 2.5, 7, true, 3.5, 6),
+        new ClientEval(9, 0, 0, 0, false, 0, 0), new ClientEval(11, 3, 0.25, 3, true, 1e-300, 2));
+    List<ClientEval> back = new ArrayList<>();
+    RoundEngine.EvalColumns.pack(evals).unpack(back);
+    assertEquals(evals, back);
+    assertNotNull(RoundEngine.EvalColumns.pack(List.of()));
+  }
+}
