@@ -49,6 +49,9 @@ public final class SparkSessions {
       conf.set("spark.ui.enabled", Boolean.toString(ui));
     }
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    // Applied by SparkContext as it starts: under spark-submit, where Spark's own log settings are in
+    // force, its start-up then prints warnings only (fedspark's settings follow, see useOwnLogSettings).
+    conf.setIfMissing("spark.log.level", "WARN");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     // Java serialization (Spark's default) on purpose: fedspark ships few, large objects (arrays of a
     // client's data, model vectors), where Kryo gains little, and Kryo 4 cannot serialize Java records.
@@ -77,6 +80,9 @@ public final class SparkSessions {
             + " or k8s://HOST:PORT" + (submitted ? " (it came from spark-submit's --master)" : ""), e);
       }
       throw e instanceof RuntimeException re ? re : new IllegalStateException("Spark did not start: " + message, e);
+    }
+    if (submitted) {
+      useOwnLogSettings();
     }
     spark.sparkContext().setLogLevel("WARN");
     return spark;
@@ -115,6 +121,28 @@ public final class SparkSessions {
     String uri = new java.io.File(jar).getAbsoluteFile().toURI().toString();
     String jars = conf.get("spark.jars", "");
     conf.set("spark.jars", jars.isBlank() ? uri : jars + "," + uri);
+  }
+
+  /**
+   * Puts fedspark's {@code log4j2.properties} in force under spark-submit. There the jar is not on the
+   * class path log4j2 configures itself from, and Spark installs its own defaults when its context
+   * starts (every INFO line, a stack trace per failed task), replacing anything set before; so this
+   * runs once the context is up. A {@code log4j2.configurationFile} given to the JVM (a cluster's own
+   * logging set-up) is left alone.
+   */
+  static void useOwnLogSettings() {
+    java.net.URL ours = SparkSessions.class.getResource("/log4j2.properties");
+    if (ours == null || System.getProperty("log4j2.configurationFile") != null) {
+      return;
+    }
+    try {
+      if (org.apache.logging.log4j.LogManager.getContext(org.apache.spark.SparkContext.class.getClassLoader(), false)
+          instanceof org.apache.logging.log4j.core.LoggerContext ctx) {
+        ctx.setConfigLocation(ours.toURI());
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // Spark's log settings are still log settings: never fail a run over the console's format.
+    }
   }
 
   /**

@@ -86,6 +86,12 @@ class StandaloneClusterIT {
     JsonNode env = summary(out).get("environment");
     assertEquals(4, env.get("partitions").asInt(), "2 × (2 workers × 1 core)");
     assertTrue(procs.read("master").contains("because it is EXITED"), "the master saw the executor die");
+    // fedspark's log settings under spark-submit: once Spark's context is up, no INFO line of Spark's.
+    String console = procs.read("submit-client");
+    int levelSet = console.indexOf("Setting Spark log level to \"WARN\"");
+    assertTrue(levelSet >= 0, "spark.log.level applied as the context started:\n" + procs.tail("submit-client"));
+    List<String> infoAfter = console.substring(levelSet).lines().filter(l -> l.matches("^\\S+ \\S+ INFO .*")).toList();
+    assertEquals(List.of(), infoAfter, "Spark INFO lines after start-up");
   }
 
   /** bin/fedspark with a standalone master ships the -all jar and waits for both executors. */
