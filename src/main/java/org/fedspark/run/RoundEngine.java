@@ -74,6 +74,8 @@ final class RoundEngine {
   private final Transport transport;
   private final long seed;
   private final int checkpointEvery;
+  /** Every partition's index, for the jobs that run on all of them. */
+  private final scala.collection.immutable.Seq<Object> allPartitions;
   private final List<ClientMetric> metrics;
 
   private Stragglers stragglers = Stragglers.NONE;
@@ -121,6 +123,7 @@ final class RoundEngine {
     this.transport = transport;
     this.seed = seed;
     this.checkpointEvery = checkpointEvery;
+    this.allPartitions = partitionIds(partitioner.numPartitions());
     this.metrics = List.copyOf(client.clientMetrics());
     this.runtimeBc = jsc.broadcast(runtime);
     ClientRuntime rt = runtime;
@@ -172,6 +175,7 @@ final class RoundEngine {
     int[] partial = stragglers.drop() ? new int[0] : draw.ids();
     RoundFold fold = new RoundFold(spec, metrics.size(), partial);
     RoundAccumulator acc = new RoundAccumulator(spec, metrics.size(), partial);
+    boolean checkpoint = stateful && round % checkpointEvery == 0;
     JavaRDD<ClientSlot> next = null;
     try {
       if (stateful) {
@@ -180,11 +184,10 @@ final class RoundEngine {
         next = JavaRDD.fromRDD(data.rdd().zipPartitions(slots.rdd(), true,
             new FitKeepingState(runtimeBc, bc, fold, parts), SLOT_TAG, SLOT_TAG), SLOT_TAG)
             .persist(StorageLevel.MEMORY_AND_DISK());
-        boolean checkpoint = round % checkpointEvery == 0;
         if (checkpoint) {
           next.checkpoint();
         }
-        jsc.sc().runJob(next.rdd(), new Drain<ClientSlot>(), allPartitions(), INT_TAG);
+        jsc.sc().runJob(next.rdd(), new Drain<ClientSlot>(), allPartitions, INT_TAG);
         parts.value().values().forEach(acc::merge);
       } else {
         RDD<ClientRoundResult> results = data.rdd().zipPartitions(slots.rdd(), true, new Fit(runtimeBc, bc), SLOT_TAG,
@@ -219,7 +222,6 @@ final class RoundEngine {
       throw e;
     }
     if (stateful) {
-      boolean checkpoint = round % checkpointEvery == 0;
       states.unpersist(false);
       states = next;
       if (checkpoint) {
@@ -275,7 +277,7 @@ final class RoundEngine {
     try {
       RDD<ClientEval> evals = data.rdd().zipPartitions(e.slots().rdd(), true, new Evaluate(runtimeBc, bc), SLOT_TAG,
           EVAL_TAG);
-      Object columns = jsc.sc().runJob(evals, new PackEvals(), allPartitions(), COLUMNS_TAG);
+      Object columns = jsc.sc().runJob(evals, new PackEvals(), allPartitions, COLUMNS_TAG);
       List<ClientEval> all = new ArrayList<>();
       for (EvalColumns c : (EvalColumns[]) columns) {
         c.unpack(all);
@@ -417,9 +419,9 @@ final class RoundEngine {
     jsc.setLocalProperty("callSite.long", v);
   }
 
-  private scala.collection.immutable.Seq<Object> allPartitions() {
-    List<Object> all = new ArrayList<>();
-    for (int i = 0; i < partitioner.numPartitions(); i++) {
+  private static scala.collection.immutable.Seq<Object> partitionIds(int count) {
+    List<Object> all = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
       all.add(i);
     }
     return scala.jdk.javaapi.CollectionConverters.asScala(all).toList();
