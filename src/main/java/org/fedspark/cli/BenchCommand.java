@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
@@ -90,13 +91,13 @@ final class BenchCommand implements Callable<Integer> {
     }
     FedConfig cfg = config == null ? FedConfig.parse(DEFAULTS, "bench defaults", overrides)
         : FedSpark.loadConfig(config, overrides);
-    SparkSession spark = SparkSessions.create("fedspark bench", cfg.getString(Keys.MASTER), cfg.getBoolean(Keys.UI),
+    SparkContext sc = SparkSessions.start("fedspark bench", cfg.getString(Keys.MASTER), cfg.getBoolean(Keys.UI),
         cfg.sparkConf());
     try {
-      Map<String, Object> r = new RoundBenchmark(spark, cfg).run(pairs, warmup);
+      Map<String, Object> r = new RoundBenchmark(sc, cfg).run(pairs, warmup);
       r.put("linear_algebra", org.fedspark.model.Blas.describe());
       String table = RoundBenchmark.table(r);
-      OutputDir dir = new OutputDir(out, spark.sparkContext().hadoopConfiguration());
+      OutputDir dir = new OutputDir(out, sc.hadoopConfiguration());
       dir.writeString("bench.json", json(r));
       dir.writeString("bench.txt", table);
       System.out.print(table);
@@ -107,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
-      spark.stop();
+      sc.stop();
     }
   }
 
@@ -140,15 +141,15 @@ final class BenchCommand implements Callable<Integer> {
   private int export() {
     FedConfig cfg = FedSpark.loadConfig(pytorchConfig(home()), overrides);
     WorkloadExport.checkSupported(cfg);
-    SparkSession spark = SparkSessions.create("fedspark bench export", cfg.getString(Keys.MASTER), false, cfg.sparkConf());
+    SparkContext sc = SparkSessions.start("fedspark bench export", cfg.getString(Keys.MASTER), false, cfg.sparkConf());
     try {
       String dir = new org.apache.hadoop.fs.Path(out, "workload").toString();
-      Map<String, Object> m = WorkloadExport.write(spark, cfg, new OutputDir(dir, spark.sparkContext().hadoopConfiguration()));
+      Map<String, Object> m = WorkloadExport.write(sc, cfg, new OutputDir(dir, sc.hadoopConfiguration()));
       System.out.printf(Locale.ROOT, "wrote the workload of %s (%s clients, %s rounds) to %s; replay it with%n"
           + "  /usr/bin/python3 bench/pytorch_fedavg.py %s%n", pytorchConfig(home()), m.get("clients"), m.get("rounds"), dir, dir);
       return 0;
     } finally {
-      spark.stop();
+      sc.stop();
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
@@ -85,10 +86,10 @@ final class CompareCommand implements Callable<Integer> {
         overwrite, Comparison.OUTPUTS);
     ErrorHandler.outputDir(dir);
     StopRequest.install();
-    SparkSession spark = firstConfig == null ? null : SparkSessions.create("fedspark compare",
+    SparkContext sc = firstConfig == null ? null : SparkSessions.start("fedspark compare",
         firstConfig.cfg().getString(Keys.MASTER), firstConfig.cfg().getBoolean(Keys.UI), firstConfig.cfg().sparkConf());
     try {
-      Configuration hadoop = spark == null ? new Configuration() : spark.sparkContext().hadoopConfiguration();
+      Configuration hadoop = sc == null ? new Configuration() : sc.hadoopConfiguration();
       OutputDir target = new OutputDir(dir, hadoop);
       // Refuse an occupied directory now, before any run has spent its time.
       target.claim(Comparison.OUTPUTS, overwrite);
@@ -103,7 +104,7 @@ final class CompareCommand implements Callable<Integer> {
         Input in = inputs.get(i);
         console.printf("fedspark compare: [%d/%d] %s: %s%n", i + 1, inputs.size(), in.label(),
             in.runDir() ? "reading the finished run in " + in.arg() : "running " + in.arg() + " into " + runDir(target, in));
-        rows.add(in.runDir() ? Comparison.readRunDir(in.label(), in.arg(), hadoop) : run(spark, in, runDir(target, in), hadoop));
+        rows.add(in.runDir() ? Comparison.readRunDir(in.label(), in.arg(), hadoop) : run(sc, in, runDir(target, in), hadoop));
       }
       Comparison.write(target, rows);
       console.println();
@@ -123,8 +124,8 @@ final class CompareCommand implements Callable<Integer> {
       }
       return rows.stream().allMatch(Comparison.Row::completed) ? 0 : NOT_ALL_COMPLETED;
     } finally {
-      if (spark != null) {
-        spark.stop();
+      if (sc != null) {
+        sc.stop();
       }
     }
   }
@@ -133,9 +134,9 @@ final class CompareCommand implements Callable<Integer> {
    * Runs one config; a run that throws (bad data found late, a Spark error) becomes a failed row so
    * that the remaining runs still happen.
    */
-  private static Comparison.Row run(SparkSession spark, Input in, String runDir, Configuration hadoop) {
+  private static Comparison.Row run(SparkContext sc, Input in, String runDir, Configuration hadoop) {
     try {
-      FedSpark.run(spark, in.cfg(), runDir, System.out);
+      FedSpark.run(sc, in.cfg(), runDir, System.out);
     } catch (Exception e) {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
       try {

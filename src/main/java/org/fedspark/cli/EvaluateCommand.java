@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
@@ -39,11 +40,11 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FedConfig cfg = FedSpark.loadRunConfig(dir, overrides);
-    SparkSession spark = SparkSessions.create("fedspark evaluate", cfg.getString(Keys.MASTER), cfg.getBoolean(Keys.UI),
+    SparkContext sc = SparkSessions.start("fedspark evaluate", cfg.getString(Keys.MASTER), cfg.getBoolean(Keys.UI),
         cfg.sparkConf());
     try {
-      OutputDir out = new OutputDir(dir, spark.sparkContext().hadoopConfiguration());
-      ModelEvaluation e = ModelEvaluation.of(spark, out, overrides);
+      OutputDir out = new OutputDir(dir, sc.hadoopConfiguration());
+      ModelEvaluation e = ModelEvaluation.of(sc, out, overrides);
       Map<String, Double> c = e.columns();
       System.out.printf(Locale.ROOT, "fedspark: models of round %d from %s, evaluated on %s (%d clients)%n", e.round(),
           out.uri(), e.dataset(), e.clients());
@@ -65,7 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
         doc.put("matches_run", e.reported().isEmpty() ? null : e.differences().isEmpty());
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(json);
         OutputDir parent = new OutputDir(p.getParent() == null ? "." : p.getParent().toString(),
-            spark.sparkContext().hadoopConfiguration());
+            sc.hadoopConfiguration());
         parent.writeString(p.getName(), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .writeValueAsString(doc) + "\n");
       }
@@ -81,7 +82,7 @@ final class EvaluateCommand implements Callable<Integer> {
           + String.join(", ", e.differences()));
       return ExitCode.EVALUATION_DIFFERS.code();
     } finally {
-      spark.stop();
+      sc.stop();
     }
   }
 }

@@ -3,6 +3,7 @@ package org.fedspark.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
@@ -41,13 +42,13 @@ final class ExportLeafCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     FedConfig cfg = FedSpark.loadConfig(configPath, overrides);
-    SparkSession spark = SparkSessions.create("fedspark export-leaf", cfg.getString(Keys.MASTER), cfg.getBoolean(Keys.UI),
+    SparkContext sc = SparkSessions.start("fedspark export-leaf", cfg.getString(Keys.MASTER), cfg.getBoolean(Keys.UI),
         cfg.sparkConf());
     try {
       int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS)
-          : org.fedspark.run.ClusterInfo.defaultPartitions(spark.sparkContext()).count();
-      FederatedData fd = FederatedDataLoader.load(spark, DataSpecs.from(cfg), partitions);
-      LeafWriter.Written w = LeafWriter.write(fd, spark.sparkContext().hadoopConfiguration(), out, overwrite);
+          : org.fedspark.run.ClusterInfo.defaultPartitions(sc).count();
+      FederatedData fd = FederatedDataLoader.load(sc, DataSpecs.from(cfg), partitions);
+      LeafWriter.Written w = LeafWriter.write(fd, sc.hadoopConfiguration(), out, overwrite);
       System.out.printf("fedspark: wrote %s: %d users, %d train / %d test samples, %d features, %d classes%n",
           fd.info().name(), w.users(), w.trainSamples(), w.testSamples(), fd.info().numFeatures(),
           fd.info().numClasses());
@@ -56,7 +57,7 @@ final class ExportLeafCommand implements Callable<Integer> {
           + fd.info().numClasses());
       return 0;
     } finally {
-      spark.stop();
+      sc.stop();
     }
   }
 }

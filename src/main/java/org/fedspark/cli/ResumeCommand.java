@@ -3,6 +3,7 @@ package org.fedspark.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code fedspark resume OUT_DIR}: continues a killed run from its newest resume point. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
     description = {"Continue a run that stopped (killed, preempted, out of disk) from its newest resume point.",
-        "The run writes one every run.resume-every rounds; a resumed run's metrics equal an uninterrupted run's.",
+        "The run writes one about once a minute (run.resume-every-seconds, run.resume-every); a resumed run's metrics equal an uninterrupted run's.",
         "Only settings that change no result may differ (spark.master, spark.ui, run.progress; run.rounds to extend it).",
         "Exit codes as for 'fedspark run'."})
 final class ResumeCommand implements Callable<Integer> {
@@ -35,11 +36,11 @@ final class ResumeCommand implements Callable<Integer> {
     FedConfig cfg = FedSpark.loadRunConfig(dir, overrides);
     ErrorHandler.outputDir(dir);
     org.fedspark.run.StopRequest.install();
-    SparkSession spark = SparkSessions.create("fedspark resume " + cfg.getString(Keys.RUN_NAME),
+    SparkContext sc = SparkSessions.start("fedspark resume " + cfg.getString(Keys.RUN_NAME),
         cfg.getString(Keys.MASTER), cfg.getBoolean(Keys.UI), cfg.sparkConf());
     try {
-      OutputDir out = new OutputDir(dir, spark.sparkContext().hadoopConfiguration());
-      SimulationResult r = Simulation.resume(spark, out, overrides, System.out);
+      OutputDir out = new OutputDir(dir, sc.hadoopConfiguration());
+      SimulationResult r = Simulation.resume(sc, out, overrides, System.out);
       RunCommand.report(r);
       return switch (r.status()) {
         case COMPLETED -> ExitCode.COMPLETED.code();
@@ -47,7 +48,7 @@ final class ResumeCommand implements Callable<Integer> {
         default -> RunCommand.DIVERGED;
       };
     } finally {
-      spark.stop();
+      sc.stop();
     }
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
@@ -52,14 +53,14 @@ final class RunCommand implements Callable<Integer> {
     Preflight.check(cfg, dir, Preflight.hadoopConf(cfg));
     ErrorHandler.outputDir(dir);
     StopRequest.install();
-    SparkSession spark = SparkSessions.create("fedspark " + cfg.getString(Keys.RUN_NAME), cfg.getString(Keys.MASTER),
+    SparkContext sc = SparkSessions.start("fedspark " + cfg.getString(Keys.RUN_NAME), cfg.getString(Keys.MASTER),
         cfg.getBoolean(Keys.UI), cfg.sparkConf());
     try {
       if (StopRequest.requested() != null) {
         System.err.println("fedspark: " + StopRequest.requested() + " before the run started; nothing was run");
         return StopRequest.exitCode();
       }
-      SimulationResult r = FedSpark.run(spark, cfg, dir, System.out);
+      SimulationResult r = FedSpark.run(sc, cfg, dir, System.out);
       report(r);
       return switch (r.status()) {
         case COMPLETED -> ExitCode.COMPLETED.code();
@@ -67,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
         default -> DIVERGED;
       };
     } finally {
-      spark.stop();
+      sc.stop();
     }
   }
 

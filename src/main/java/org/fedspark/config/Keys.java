@@ -26,7 +26,8 @@ public final class Keys {
   public static final ConfigKey ROUNDS = integer("run.rounds", 50, 1, MAX, "Number of communication rounds.");
   public static final ConfigKey EVAL_EVERY = integer("run.eval-every", 5, 1, MAX, "Evaluate (and write a metrics row) every this many rounds; the last round is always evaluated.");
   public static final ConfigKey CHECKPOINT_EVERY = integer("run.checkpoint-every", 10, 1, MAX, "Checkpoint the clients' personal state every this many rounds, cutting the RDD lineage.");
-  public static final ConfigKey RESUME_EVERY = integer("run.resume-every", 20, 0, MAX, "Every this many rounds, write a resume point (server and client state; 'fedspark resume' continues from the newest) and save the models; 0 = never (the models are still saved at the end).");
+  public static final ConfigKey RESUME_EVERY = integer("run.resume-every", 0, 0, MAX, "Every this many rounds, write a resume point (server and client state; 'fedspark resume' continues from the newest) and save the models; 0 = by time only (run.resume-every-seconds).");
+  public static final ConfigKey RESUME_SECONDS = integer("run.resume-every-seconds", 60, 0, MAX, "Write a resume point after the first round that ends this many seconds after the last one (or the start), so that a kill loses at most about this much work; 0 = by rounds only (run.resume-every). With both 0, never (the models are still saved at the end).");
   public static final ConfigKey SAVE_MODELS = bool("run.save-models", true, "Save the global model and every client's personalized model in <out>/models (Parquet) at the end of the run.");
   public static final ConfigKey OUT = string("run.out", "", "Output directory (any Hadoop path). Empty: runs/<run.name>-<timestamp>. --out overrides it.");
   public static final ConfigKey OVERWRITE = bool("run.overwrite", false, "Replace an earlier run's results in the output directory; otherwise a directory that holds them is refused (--overwrite sets it).");
@@ -184,7 +185,7 @@ public final class Keys {
 
   /** All keys, in documentation order. */
   public static final List<ConfigKey> ALL = List.of(
-      RUN_NAME, SEED, ROUNDS, EVAL_EVERY, CHECKPOINT_EVERY, RESUME_EVERY, SAVE_MODELS, OUT, OVERWRITE, PROGRESS,
+      RUN_NAME, SEED, ROUNDS, EVAL_EVERY, CHECKPOINT_EVERY, RESUME_EVERY, RESUME_SECONDS, SAVE_MODELS, OUT, OVERWRITE, PROGRESS,
       MASTER, UI, PARTITIONS, CHECKPOINT_DIR,
       SOURCE, PATH, LABEL_COLUMN, FEATURES_COLUMN, CLIENT_COLUMN, CSV_HEADER, NUM_FEATURES, NUM_CLASSES,
       TEST_FRACTION, BAD_ROWS, EMPTY_CLIENTS, SPLIT_COLUMN, SPLIT_TRAIN, SPLIT_TEST, HOLDOUT_FRACTION, USE_HOLDOUT, LEAF_TEST,

@@ -1,6 +1,6 @@
 package org.fedspark.data;
 
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 
 /**
  * Loads {@link DataSpec.Source#CLUSTERED}: K groups of clients sharing a group-level model, generated
@@ -9,11 +9,11 @@ import org.apache.spark.sql.SparkSession;
 final class ClusteredSource {
   private ClusteredSource() {}
 
-  static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions) {
+  static FederatedData load(SparkContext sc, DataSpec spec, int numPartitions) {
     DataSpec.ClusteredSpec cs = spec.clustered();
     ClusteredGenerator.validate(cs);
     String name = "clustered(" + cs.groups() + " groups, shift " + cs.meanShift() + ")";
-    return GeneratedFederation.load(spark, spec, numPartitions, cs.clients(), cs.features(), cs.classes(),
+    return GeneratedFederation.load(sc, spec, numPartitions, cs.clients(), cs.features(), cs.classes(),
         "the clustered generator (data.clustered.*)", (seed, c) -> ClusteredGenerator.generate(cs, seed, c), name);
   }
 }

@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 import org.fedspark.data.partition.LabelPartitioner;
 
 /**
@@ -49,22 +49,22 @@ final class FashionMnistSource {
     LocalDataset apply(int clientId, LocalDataset all);
   }
 
-  static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions) {
-    return load(spark, spec, numPartitions, null, "fashion-mnist");
+  static FederatedData load(SparkContext sc, DataSpec spec, int numPartitions) {
+    return load(sc, spec, numPartitions, null, "fashion-mnist");
   }
 
   /**
    * @param transform applied to each client's examples inside its partition, or null for none
    * @param name prefix of the dataset's name
    */
-  static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions, ClientTransform transform,
+  static FederatedData load(SparkContext sc, DataSpec spec, int numPartitions, ClientTransform transform,
       String name) {
     LabelPartitioner partitioner = Partitioning.partitioner(spec);
     String dir = spec.path() == null || spec.path().isBlank() ? DEFAULT_DIR : spec.path();
     Path root = new Path(dir);
     FileSystem fs;
     try {
-      fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs = root.getFileSystem(sc.hadoopConfiguration());
       if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
         throw new DataException("Fashion-MNIST directory " + dir + " does not exist: install the data with"
             + " `apt-get install dataset-fashion-mnist` (it goes to " + DEFAULT_DIR + ") or set data.path to a"
@@ -114,7 +114,7 @@ final class FashionMnistSource {
     ClientPlan plan = ClientPlan.of(raw, spec.partition().clients(), spec.testFraction(), spec.emptyClients(),
         Partitioning.describe(partitioner, spec));
 
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     Broadcast<Table> table = jsc.broadcast(new Table(pixels, labelBytes, plan.clientOf(), width));
     ClientPartitioner layout = new ClientPartitioner(plan.numClients(), numPartitions);
     long seed = spec.seed();

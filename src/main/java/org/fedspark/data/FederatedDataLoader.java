@@ -1,7 +1,7 @@
 package org.fedspark.data;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 
 /**
  * Loads the federation a {@link DataSpec} describes: one {@link ClientData} per client id
@@ -25,7 +25,7 @@ public final class FederatedDataLoader {
    * @throws DataException when the data is missing, malformed or cannot be split as asked; the message
    *     says where and what to do
    */
-  public static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions) {
+  public static FederatedData load(SparkContext sc, DataSpec spec, int numPartitions) {
     if (numPartitions <= 0) {
       throw new IllegalArgumentException("numPartitions must be positive, got " + numPartitions);
     }
@@ -35,12 +35,12 @@ public final class FederatedDataLoader {
     }
     TrainTestSplit.checkFraction(spec.testFraction());
     return switch (spec.source()) {
-      case SYNTHETIC -> SyntheticSource.load(spark, spec, numPartitions);
-      case FASHION_MNIST -> FashionMnistSource.load(spark, spec, numPartitions);
-      case LIBSVM, CSV, PARQUET -> TabularSource.load(spark, spec, numPartitions);
-      case CLUSTERED -> ClusteredSource.load(spark, spec, numPartitions);
-      case ROTATED_FASHION_MNIST -> RotatedFashionMnistSource.load(spark, spec, numPartitions);
-      case LEAF -> LeafSource.load(spark, spec, numPartitions);
+      case SYNTHETIC -> SyntheticSource.load(sc, spec, numPartitions);
+      case FASHION_MNIST -> FashionMnistSource.load(sc, spec, numPartitions);
+      case LIBSVM, CSV, PARQUET -> TabularSource.load(sc, spec, numPartitions);
+      case CLUSTERED -> ClusteredSource.load(sc, spec, numPartitions);
+      case ROTATED_FASHION_MNIST -> RotatedFashionMnistSource.load(sc, spec, numPartitions);
+      case LEAF -> LeafSource.load(sc, spec, numPartitions);
     };
   }
 

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 
 /**
  * A federation made by a generator rather than read from files (Synthetic(α, β), the clustered
@@ -25,7 +25,7 @@ final class GeneratedFederation {
    * @param generator who makes the data, for messages (e.g. "the synthetic generator")
    * @param name the federation's name in reports
    */
-  static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions, int numClients, int features,
+  static FederatedData load(SparkContext sc, DataSpec spec, int numPartitions, int numClients, int features,
       int classes, String generator, ClientGenerator gen, String name) {
     if (spec.numFeatures() > 0 && spec.numFeatures() != features) {
       throw new DataException("data.num-features is " + spec.numFeatures() + " but " + generator + " makes "
@@ -39,7 +39,7 @@ final class GeneratedFederation {
     ClientPartitioner partitioner = new ClientPartitioner(numClients, numPartitions);
     long seed = spec.seed();
     double testFraction = spec.testFraction();
-    JavaRDD<ClientData> clients = ClientLayout.clientIds(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+    JavaRDD<ClientData> clients = ClientLayout.clientIds(JavaSparkContext.fromSparkContext(sc),
         partitioner).mapPartitions(it -> {
           List<ClientData> out = new ArrayList<>();
           for (int c : ClientLayout.sortedIds(it)) {

@@ -11,7 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,14 +33,14 @@ final class LeafSource {
 
   private LeafSource() {}
 
-  static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions) {
+  static FederatedData load(SparkContext sc, DataSpec spec, int numPartitions) {
     if (spec.path() == null || spec.path().isBlank()) {
       throw new DataException("data.path is not set: point it at the LEAF training JSON file(s) or directory");
     }
     if (spec.badRows() == null || spec.emptyClients() == null) {
       throw new DataException("data.bad-rows and data.empty-clients must be error or drop");
     }
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Configuration conf = sc.hadoopConfiguration();
     List<LeafFile.Input> inputs = new ArrayList<>();
     for (String f : files(conf, spec.path(), "data.path")) {
       inputs.add(new LeafFile.Input(f, false));
@@ -51,7 +51,7 @@ final class LeafSource {
         inputs.add(new LeafFile.Input(f, true));
       }
     }
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     Map<String, String> hadoop = new HashMap<>();
     conf.forEach(e -> hadoop.put(e.getKey(), e.getValue()));
     int numClassesAsked = spec.numClasses();

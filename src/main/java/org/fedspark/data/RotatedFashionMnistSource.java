@@ -1,6 +1,6 @@
 package org.fedspark.data;
 
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 
 /**
  * Loads {@link DataSpec.Source#ROTATED_FASHION_MNIST}, the rotated-images setup of clustered FL (Ghosh
@@ -15,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
 final class RotatedFashionMnistSource {
   private RotatedFashionMnistSource() {}
 
-  static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions) {
+  static FederatedData load(SparkContext sc, DataSpec spec, int numPartitions) {
     int k = spec.rotatedGroups();
     if (k < 1) {
       throw new DataException("data.rotated.groups must be at least 1, got " + k);
@@ -24,6 +24,6 @@ final class RotatedFashionMnistSource {
       double degrees = ClientGroups.groupOf(client, k) * (360.0 / k);
       return degrees == 0 ? all : ImageRotation.rotateAll(all, degrees);
     };
-    return FashionMnistSource.load(spark, spec, numPartitions, rotate, "rotated-fashion-mnist(" + k + " groups)");
+    return FashionMnistSource.load(sc, spec, numPartitions, rotate, "rotated-fashion-mnist(" + k + " groups)");
   }
 }

@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.fedspark.data.partition.LabelPartitioner;
@@ -39,7 +40,7 @@ final class TabularSource {
 
   private TabularSource() {}
 
-  static FederatedData load(SparkSession spark, DataSpec spec, int numPartitions) {
+  static FederatedData load(SparkContext sc, DataSpec spec, int numPartitions) {
     TabularFormat format = switch (spec.source()) {
       case LIBSVM -> new LibsvmFormat();
       case CSV -> new CsvFormat();
@@ -49,7 +50,7 @@ final class TabularSource {
     if (spec.path() == null || spec.path().isBlank()) {
       throw new DataException("data.path is not set: point it at the " + format.name() + " file or directory");
     }
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Configuration conf = sc.hadoopConfiguration();
     List<String> files = InputFiles.list(conf, spec.path());
     String clientColumn = spec.clientColumn() == null || spec.clientColumn().isBlank() ? null
         : spec.clientColumn().trim();
@@ -67,7 +68,9 @@ final class TabularSource {
     Map<RowChunk.Key, Integer> sizes = new HashMap<>();
     String[] featureNames;
     try {
-      Dataset<Row> frame = format.read(spark, spec);
+      // The one source that needs Spark SQL (its CSV, LIBSVM and Parquet readers): the session is made
+      // here, on the run's context, and not for the other sources.
+      Dataset<Row> frame = format.read(SparkSession.builder().sparkContext(sc).getOrCreate(), spec);
       featureNames = format.featureNames();
       chunks = ChunkReader.chunks(frame, spec.ownSplit() != null).persist(StorageLevel.MEMORY_AND_DISK());
       List<ChunkStats> perChunk = chunks.map(ChunkStats::of).collect();
@@ -84,14 +87,14 @@ final class TabularSource {
       throw e instanceof DataException de ? de : diagnose(format, conf, files, spec, e);
     }
     try {
-      return assemble(spark, spec, numPartitions, format, chunks, stats, keys, sizes, featureNames, clientColumn,
+      return assemble(sc, spec, numPartitions, format, chunks, stats, keys, sizes, featureNames, clientColumn,
           partitioner);
     } finally {
       chunks.unpersist(false);
     }
   }
 
-  private static FederatedData assemble(SparkSession spark, DataSpec spec, int numPartitions, TabularFormat format,
+  private static FederatedData assemble(SparkContext sc, DataSpec spec, int numPartitions, TabularFormat format,
       JavaRDD<RowChunk> chunks, LabelStats stats, List<RowChunk.Key> keys, Map<RowChunk.Key, Integer> sizes,
       String[] featureNames, String clientColumn, LabelPartitioner partitioner) {
     String labelName = spec.source() == DataSpec.Source.LIBSVM ? "first field"
@@ -144,12 +147,12 @@ final class TabularSource {
       RowChunk.Key k = firstBadChunk.key;
       long rowInFile = offsets.get(k) - fileStart.get(k.file) + firstBadChunk.firstBad;
       if (spec.badRows() == DataSpec.Policy.ERROR) {
-        long line = format.lineOfRow(spark.sparkContext().hadoopConfiguration(), k.file, rowInFile, spec);
+        long line = format.lineOfRow(sc.hadoopConfiguration(), k.file, rowInFile, spec);
         String where = line > 0 ? k.file + ", line " + line : k.file + ", row " + (rowInFile + 1);
         throw new DataException(where + ": " + firstBadChunk.firstBadReason + " (" + bad + " such row"
             + (bad == 1 ? "" : "s") + " in all). Fix the data, or set data.bad-rows=drop to skip such rows.");
       }
-      long line = format.lineOfRow(spark.sparkContext().hadoopConfiguration(), k.file, rowInFile, spec);
+      long line = format.lineOfRow(sc.hadoopConfiguration(), k.file, rowInFile, spec);
       LOG.warn("Dropped {} of {} rows of {} with an unusable label, features or client (first: {}: {})",
           bad, n, spec.path(), line > 0 ? k.file + ", line " + line : k.file + ", row " + (rowInFile + 1),
           firstBadChunk.firstBadReason);
@@ -163,7 +166,7 @@ final class TabularSource {
     String howSplit = raw.howSplit + (ownSplit == null ? "" : ", own split by column " + ownSplit.column());
     ClientPlan plan = ClientPlan.of(raw.clientOf, raw.numClients, spec.testFraction(), testRows, spec.emptyClients(),
         howSplit);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     ClientPartitioner layout = new ClientPartitioner(plan.numClients(), numPartitions);
     JavaRDD<ClientData> clients = ExampleRouter.route(chunks, jsc.broadcast(offsets), jsc.broadcast(plan.clientOf()),
         rule, layout, spec.testFraction(), spec.seed(), ownSplit);

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
 import org.fedspark.data.DatasetInfo;
@@ -39,16 +39,16 @@ public final class RunReport {
   private final long startNanos = System.nanoTime();
   private Map<String, Object> summary = Map.of();
 
-  public RunReport(FedConfig cfg, OutputDir out, SparkSession spark) {
+  public RunReport(FedConfig cfg, OutputDir out, SparkContext sc) {
     this.cfg = cfg;
     this.out = out;
     run.put("name", cfg.getString(Keys.RUN_NAME));
     run.put("algorithm", cfg.getString(Keys.ALGORITHM));
     run.put("seed", cfg.getLong(Keys.SEED));
     run.put("rounds_planned", cfg.getInt(Keys.ROUNDS));
-    environment.put("spark_version", spark.version());
-    environment.put("master", spark.sparkContext().master());
-    environment.put("default_parallelism", spark.sparkContext().defaultParallelism());
+    environment.put("spark_version", sc.version());
+    environment.put("master", sc.master());
+    environment.put("default_parallelism", sc.defaultParallelism());
     environment.put("java_version", System.getProperty("java.version"));
     environment.put("linear_algebra", Blas.describe());
   }

@@ -33,9 +33,11 @@ final class ClientRuntime implements Serializable {
    * uploaded delta, which every client derives from what it received (carried here so it is computed
    * once, not sent: it is not counted as traffic). Also the engine's straggler draw: a straggler gets
    * its epoch budget through its {@link ClientContext} ({@code partial}), or does not run ({@code drop}).
+   * {@code uploadStats}: whether the clients measure their uploads' shape ({@link UploadStats}: a sort
+   * of every upload), which only a round whose metrics row is written reports.
    */
   record RoundBroadcast(int round, byte[] message, int[] sampled, CoordinateOrder order, Stragglers.Draw stragglers,
-      boolean dropStragglers) implements Serializable {
+      boolean dropStragglers, boolean uploadStats) implements Serializable {
     boolean isSampled(int clientId) {
       return Arrays.binarySearch(sampled, clientId) >= 0;
     }
@@ -123,7 +125,7 @@ final class ClientRuntime implements Serializable {
       }
       long held = next.size() + valueCount(in);
       out.add(new ClientRoundResult(c.clientId(), true, next, up, lossSum, r.stats().examples(), values, held,
-          UploadStats.of(arrived, b.order()), next.firstNonFinite()));
+          b.uploadStats() ? UploadStats.of(arrived, b.order()) : UploadStats.NONE, next.firstNonFinite()));
     }
     if (slots.hasNext()) {
       throw new IllegalStateException("state partition has more clients than the data partition");

@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
@@ -19,7 +20,8 @@ import org.fedspark.report.OutputDir;
 /**
  * The entry point for programs and notebooks (Zeppelin, spark-shell) that already have a SparkSession:
  * {@code FedSpark.run(spark, "conf/quickstart.conf", List.of("train.lr=0.1"), null)} runs the same
- * simulation as {@code fedspark run}, in that session.
+ * simulation as {@code fedspark run}, in that session's context. The {@link SparkContext} forms are
+ * what {@code fedspark run} uses: a run is RDD jobs and starts no Spark SQL of its own.
  */
 public final class FedSpark {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FedSpark.class);
@@ -92,15 +94,20 @@ public final class FedSpark {
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
   }
 
-  /** Runs a simulation in {@code spark}; progress goes to {@code console}. */
+  /** Runs a simulation on {@code sc}; progress goes to {@code console}. */
+  public static SimulationResult run(SparkContext sc, FedConfig cfg, String out, PrintStream console) {
+    OutputDir dir = new OutputDir(outputDir(cfg, out), sc.hadoopConfiguration());
+    return new Simulation(sc, cfg, dir, console).run();
+  }
+
+  /** Runs a simulation in {@code spark}'s context; progress goes to {@code console}. */
   public static SimulationResult run(SparkSession spark, FedConfig cfg, String out, PrintStream console) {
-    OutputDir dir = new OutputDir(outputDir(cfg, out), spark.sparkContext().hadoopConfiguration());
-    return new Simulation(spark, cfg, dir, console).run();
+    return run(spark.sparkContext(), cfg, out, console);
   }
 
   /** Reads the config file and runs it; for notebooks. */
   public static SimulationResult run(SparkSession spark, String configPath, List<String> overrides, String out) {
-    return run(spark, loadConfig(configPath, overrides), out, System.out);
+    return run(spark.sparkContext(), loadConfig(configPath, overrides), out, System.out);
   }
 
   /** The Spark properties that list the files shipped with {@code spark-submit --files}. */

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
 import org.fedspark.config.Keys;
@@ -52,7 +52,7 @@ public record ModelEvaluation(int round, String dataset, int clients, Map<String
   }
 
   /** Loads the run in {@code out}, its models and the data, and evaluates. */
-  public static ModelEvaluation of(SparkSession spark, OutputDir out, List<String> overrides) {
+  public static ModelEvaluation of(SparkContext sc, OutputDir out, List<String> overrides) {
     if (!out.exists("config.conf")) {
       throw new ConfigException(out.uri() + " is not a fedspark run directory (it has no config.conf)");
     }
@@ -71,11 +71,11 @@ public record ModelEvaluation(int round, String dataset, int clients, Map<String
       }
     }
     int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS)
-        : ClusterInfo.defaultPartitions(spark.sparkContext()).count();
-    FederatedData fed = FederatedDataLoader.load(spark, DataSpecs.from(cfg), partitions);
+        : ClusterInfo.defaultPartitions(sc).count();
+    FederatedData fed = FederatedDataLoader.load(sc, DataSpecs.from(cfg), partitions);
     try {
       Model model = Simulation.buildModel(cfg, fed.info());
-      SavedModels.Loaded models = SavedModels.read(spark, out, model.layout());
+      SavedModels.Loaded models = SavedModels.read(sc, out, model.layout());
       EvalSummary s = EvalSummary.of(SavedModels.evaluate(fed, model, models));
       Map<String, Double> columns = new LinkedHashMap<>();
       columns.put("personalized_acc_mean", s.accMean());
@@ -85,7 +85,7 @@ public record ModelEvaluation(int round, String dataset, int clients, Map<String
       columns.put("personalized_loss", s.loss());
       columns.put("global_acc", s.globalAcc());
       columns.put("global_loss", s.globalLoss());
-      int round = models.round() >= 0 ? models.round() : roundOfPersonal(spark, out);
+      int round = models.round() >= 0 ? models.round() : roundOfPersonal(sc, out);
       Map<String, Double> reported = sameData ? reported(out, round, columns) : Map.of();
       return new ModelEvaluation(round, fed.info().name(), fed.info().numClients(), columns, reported);
     } finally {
@@ -93,8 +93,8 @@ public record ModelEvaluation(int round, String dataset, int clients, Map<String
     }
   }
 
-  private static int roundOfPersonal(SparkSession spark, OutputDir out) {
-    return spark.read().parquet(out.path(SavedModels.DIR).toString()).selectExpr("max(round)").first().getInt(0);
+  private static int roundOfPersonal(SparkContext sc, OutputDir out) {
+    return SparkSessions.sql(sc).read().parquet(out.path(SavedModels.DIR).toString()).selectExpr("max(round)").first().getInt(0);
   }
 
   /** The run's figures for {@code round} from summary.json's last row, if that row is of this round. */

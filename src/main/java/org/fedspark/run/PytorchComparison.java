@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.config.ConfigException;
 import org.fedspark.config.FedConfig;
@@ -109,11 +110,11 @@ public final class PytorchComparison {
     Child.run(List.of(o.launcher().toString(), "--version"), o.out().resolve("launcher-check.log"));
     Path workload = o.out().resolve("workload");
     long e0 = System.nanoTime();
-    SparkSession spark = SparkSessions.create("fedspark bench export", cfg.getString(Keys.MASTER), false, cfg.sparkConf());
+    SparkContext sc = SparkSessions.start("fedspark bench export", cfg.getString(Keys.MASTER), false, cfg.sparkConf());
     try {
-      WorkloadExport.write(spark, cfg, new OutputDir(workload.toString(), spark.sparkContext().hadoopConfiguration()));
+      WorkloadExport.write(sc, cfg, new OutputDir(workload.toString(), sc.hadoopConfiguration()));
     } finally {
-      spark.stop();
+      sc.stop();
     }
     console.println(String.format(Locale.ROOT, "exported the workload to %s in %.1f s", workload,
         (System.nanoTime() - e0) / 1e9));

@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.VoidFunction;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 import org.fedspark.algorithm.Algorithms;
 import org.fedspark.algorithm.FederatedAlgorithm;
 import org.fedspark.client.ClientContext;
@@ -58,11 +58,11 @@ public final class RoundBenchmark {
 
   private static final VoidFunction<Iterator<Integer>> NOOP = it -> { };
 
-  private final SparkSession spark;
+  private final SparkContext sc;
   private final FedConfig cfg;
 
-  public RoundBenchmark(SparkSession spark, FedConfig cfg) {
-    this.spark = spark;
+  public RoundBenchmark(SparkContext sc, FedConfig cfg) {
+    this.sc = sc;
     this.cfg = cfg;
   }
 
@@ -97,9 +97,9 @@ public final class RoundBenchmark {
     if (pairs < 1 || warmup < 0 || warmup >= pairs) {
       throw new ConfigException("need --pairs ≥ 1 and 0 ≤ --warmup < --pairs, got pairs " + pairs + ", warmup " + warmup);
     }
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
-    FederatedData fed = FederatedDataLoader.load(spark, DataSpecs.from(cfg), partitions);
+    FederatedData fed = FederatedDataLoader.load(sc, DataSpecs.from(cfg), partitions);
     Model model = Simulation.buildModel(cfg, fed.info());
     long seed = cfg.getLong(Keys.SEED);
     FederatedAlgorithm sparkAlg = Algorithms.create(cfg, model);
@@ -156,7 +156,7 @@ public final class RoundBenchmark {
     r.put("algorithm", sparkAlg.name());
     r.put("local_epochs", cfg.getInt(Keys.EPOCHS));
     r.put("batch_size", cfg.getInt(Keys.BATCH));
-    r.put("spark_master", spark.sparkContext().master());
+    r.put("spark_master", sc.master());
     r.put("cores", cores);
     r.put("partitions", numPartitions);
     r.put("partitions_with_sampled_clients_mean", Arrays.stream(touched).average().orElse(0));
@@ -299,7 +299,7 @@ public final class RoundBenchmark {
 
     void round(int t, int[] sampled) {
       RoundPlan plan = server.configureFit(t, sampled);
-      RoundEngine.RoundResult r = engine.fit(t, sampled, plan, server.aggregation());
+      RoundEngine.RoundResult r = engine.fit(t, sampled, plan, server.aggregation(), false);
       server.broadcastDelivered(t, r.delivered());
       server.aggregateFit(t, r.aggregate());
     }

@@ -146,9 +146,11 @@ final class RoundEngine {
 
   /**
    * Runs round {@code round} for the sampled clients; returns the combined uploads and the decoded
-   * broadcast (both handed to the server by the caller) and the round's traffic.
+   * broadcast (both handed to the server by the caller) and the round's traffic. With {@code recorded}
+   * false (a round whose metrics row is not written) the traffic's upload-shape figures
+   * ({@link RoundTraffic#uploadDistinct}, {@link RoundTraffic#uploadRuns}) are not measured and read 0.
    */
-  RoundResult fit(int round, int[] sampled, RoundPlan plan, AggregationSpec spec) {
+  RoundResult fit(int round, int[] sampled, RoundPlan plan, AggregationSpec spec, boolean recorded) {
     for (int client : plan.perClient().keySet()) {
       if (Arrays.binarySearch(sampled, client) < 0) {
         throw new IllegalArgumentException("round " + round + ": message for client " + client
@@ -163,7 +165,7 @@ final class RoundEngine {
     long downlink = (long) shared.length * sampled.length;
     Stragglers.Draw draw = stragglers.draw(round, sampled);
     Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(
-        new ClientRuntime.RoundBroadcast(round, shared, sampled, order, draw, stragglers.drop()));
+        new ClientRuntime.RoundBroadcast(round, shared, sampled, order, draw, stragglers.drop(), recorded));
     created.add(bc);
     long[] perClientBytes = {0};
     Map<Integer, Message> perClientDelivered = transport.downlink().lossless() ? null : new HashMap<>();

@@ -14,10 +14,10 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -58,43 +58,59 @@ public final class SavedModels {
   public static final String GLOBAL = "global";
   public static final String PERSONAL = "personal";
 
-  public static final StructType SCHEMA = new StructType(new StructField[] {
-      DataTypes.createStructField("round", DataTypes.IntegerType, false),
-      DataTypes.createStructField("kind", DataTypes.StringType, false),
-      DataTypes.createStructField("client", DataTypes.IntegerType, true),
-      DataTypes.createStructField("client_name", DataTypes.StringType, true),
-      DataTypes.createStructField("block", DataTypes.StringType, false),
-      DataTypes.createStructField("shape", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
-      DataTypes.createStructField("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false)});
+  /**
+   * The rows' Spark SQL schema, as {@link #read} reads them ({@link ModelsParquet#SCHEMA} is the same in
+   * Parquet's terms). A method, not a constant: a run that only writes models never loads Spark SQL.
+   */
+  public static StructType schema() {
+    return new StructType(new StructField[] {
+        DataTypes.createStructField("round", DataTypes.IntegerType, false),
+        DataTypes.createStructField("kind", DataTypes.StringType, false),
+        DataTypes.createStructField("client", DataTypes.IntegerType, true),
+        DataTypes.createStructField("client_name", DataTypes.StringType, true),
+        DataTypes.createStructField("block", DataTypes.StringType, false),
+        DataTypes.createStructField("shape", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
+        DataTypes.createStructField("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false)});
+  }
 
   private SavedModels() {}
 
-  /** Writes {@code models/} for round {@code round}, replacing an older one. */
-  static void write(SparkSession spark, OutputDir out, int round, ParamLayout layout,
+  /**
+   * Writes {@code models/} for round {@code round}, replacing an older one: each partition writes its
+   * clients' personal models as one file, the driver the global model, all into a temporary directory
+   * that is renamed into place when every file is there.
+   */
+  static void write(SparkContext sc, OutputDir out, int round, ParamLayout layout,
       JavaRDD<ClientRuntime.ClientModel> personal, double[] global, String[] clientNames) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+    FileSystem fs = out.fileSystem();
+    Path target = out.path(DIR);
+    Path tmp = out.path("." + DIR + ".tmp-" + UUID.randomUUID());
     Broadcast<String[]> names = jsc.broadcast(clientNames);
+    Broadcast<SerializableConfiguration> conf = jsc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
+    String dir = tmp.toString();
     try {
-      JavaRDD<Row> rows = personal.mapPartitions((Iterator<ClientRuntime.ClientModel> it) -> {
-        List<Row> r = new ArrayList<>();
+      if (!fs.mkdirs(tmp)) {
+        throw new IOException("cannot create " + tmp);
+      }
+      if (global != null) {
+        ModelsParquet.write(sc.hadoopConfiguration(), new Path(tmp, "part-global.parquet"), layout,
+            List.of(new ModelsParquet.Model(round, GLOBAL, null, null, global)));
+      }
+      personal.foreachPartition(it -> {
+        List<ModelsParquet.Model> mine = new ArrayList<>();
         String[] n = names.value();
         it.forEachRemaining(m -> {
           if (m.params() != null) {
-            rowsOf(r, round, PERSONAL, m.clientId(), n == null ? null : n[m.clientId()], layout, m.params());
+            mine.add(new ModelsParquet.Model(round, PERSONAL, m.clientId(), n == null ? null : n[m.clientId()], m.params()));
           }
         });
-        return r.iterator();
+        if (!mine.isEmpty()) {
+          ModelsParquet.write(conf.value().value(), new Path(dir, String.format(java.util.Locale.ROOT,
+              "part-%05d.parquet", org.apache.spark.TaskContext.getPartitionId())), layout, mine);
+        }
       });
-      if (global != null) {
-        List<Row> g = new ArrayList<>();
-        rowsOf(g, round, GLOBAL, null, null, layout, global);
-        rows = jsc.parallelize(g, 1).union(rows);
-      }
-      FileSystem fs = out.fileSystem();
-      Path target = out.path(DIR);
-      Path tmp = out.path("." + DIR + ".tmp-" + UUID.randomUUID());
-      Dataset<Row> df = spark.createDataFrame(rows, SCHEMA);
-      df.write().parquet(tmp.toString());
+      fs.create(new Path(tmp, "_SUCCESS"), true).close();
       Path old = out.path("." + DIR + ".old-" + UUID.randomUUID());
       if (fs.exists(target) && !fs.rename(target, old)) {
         throw new IOException("cannot move the older " + target + " aside");
@@ -107,15 +123,7 @@ public final class SavedModels {
       throw new UncheckedIOException("cannot save the models in " + out.path(DIR) + ": " + e.getMessage(), e);
     } finally {
       names.destroy();
-    }
-  }
-
-  private static void rowsOf(List<Row> out, int round, String kind, Integer client, String name, ParamLayout layout,
-      double[] params) {
-    for (ParamBlock b : layout.blocks()) {
-      double[] v = java.util.Arrays.copyOfRange(params, b.offset(), b.end());
-      Object shape = b.isBias() ? new Integer[] {b.size()} : new Integer[] {b.rows(), b.cols()};
-      out.add(RowFactory.create(round, kind, client, name, b.name(), shape, v));
+      conf.destroy();
     }
   }
 
@@ -126,12 +134,12 @@ public final class SavedModels {
    * Reads {@code models/} from a run directory, checking every block against {@code layout} (the
    * model the run's config builds): a block missing, extra or of another shape is an error naming it.
    */
-  public static Loaded read(SparkSession spark, OutputDir out, ParamLayout layout) {
+  public static Loaded read(SparkContext sc, OutputDir out, ParamLayout layout) {
     if (!out.exists(DIR)) {
       throw new ConfigException("no saved models in " + out.uri() + " (it has no " + DIR + "/ directory): the run "
           + "saves them when it completes and with each resume point; run it to the end, or resume it");
     }
-    Dataset<Row> df = spark.read().schema(SCHEMA).parquet(out.path(DIR).toString());
+    Dataset<Row> df = SparkSessions.sql(sc).read().schema(schema()).parquet(out.path(DIR).toString());
     Map<String, ParamBlock> blocks = new HashMap<>();
     layout.blocks().forEach(b -> blocks.put(b.name(), b));
     List<Row> globalRows = df.filter("kind = '" + GLOBAL + "'").collectAsList();

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 import org.fedspark.algorithm.Algorithms;
 import org.fedspark.algorithm.FederatedAlgorithm;
 import org.fedspark.client.InitialParams;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class Simulation {
   private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
 
-  private final SparkSession spark;
+  private final SparkContext sc;
   private final FedConfig cfg;
   private final OutputDir out;
   private final PrintStream console;
@@ -54,13 +54,13 @@ public final class Simulation {
   /** Tests only: the round after which the run stops as if killed (its resume point written), or 0. */
   private int killAfterRound;
 
-  public Simulation(SparkSession spark, FedConfig cfg, OutputDir out, PrintStream console) {
-    this(spark, cfg, out, console, null);
+  public Simulation(SparkContext sc, FedConfig cfg, OutputDir out, PrintStream console) {
+    this(sc, cfg, out, console, null);
   }
 
   /** A simulation whose transport is given instead of read from the {@code codec.*} keys (tests). */
-  Simulation(SparkSession spark, FedConfig cfg, OutputDir out, PrintStream console, Transport transport) {
-    this.spark = spark;
+  Simulation(SparkContext sc, FedConfig cfg, OutputDir out, PrintStream console, Transport transport) {
+    this.sc = sc;
     this.cfg = cfg;
     this.out = out;
     this.console = console;
@@ -100,7 +100,7 @@ public final class Simulation {
    *     ({@link #RESUMABLE_CHANGES}), any other difference from the run's configuration is refused
    *     with a message naming the keys
    */
-  public static SimulationResult resume(SparkSession spark, OutputDir out, List<String> overrides,
+  public static SimulationResult resume(SparkContext sc, OutputDir out, List<String> overrides,
       PrintStream console) {
     if (!out.exists("config.conf")) {
       throw new ConfigException(out.uri() + " is not a fedspark run directory (it has no config.conf); give the "
@@ -123,10 +123,10 @@ public final class Simulation {
         }
         console.printf(Locale.ROOT, "fedspark: resuming %s from round %d%n", out.uri(), point.get().round);
       } else {
-        console.printf("fedspark: %s has no resume point yet (the run stopped before round %d); starting it again "
-            + "from round 1%n", out.uri(), cfg.getInt(Keys.RESUME_EVERY));
+        console.printf("fedspark: %s has no resume point yet (the run stopped before its first one); starting it "
+            + "again from round 1%n", out.uri());
       }
-      Simulation sim = new Simulation(spark, cfg, out, console);
+      Simulation sim = new Simulation(sc, cfg, out, console);
       sim.clearOutputs();
       return sim.execute(point.orElse(null));
     }
@@ -190,7 +190,7 @@ public final class Simulation {
 
   private SimulationResult execute(ResumePoint from) {
     long start = System.nanoTime();
-    RunReport report = new RunReport(cfg, out, spark);
+    RunReport report = new RunReport(cfg, out, sc);
     out.writeString("config.conf", cfg.with(List.of(Keys.OUT.path() + "=" + out.uri())).render());
     List<RoundMetrics> rows = new ArrayList<>(from == null ? List.of() : from.rows);
     if (from != null) {
@@ -200,19 +200,19 @@ public final class Simulation {
     report.writeSummary(RunStatus.RUNNING, "", rows);
     FederatedData fed = null;
     try {
-      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      StopRequest.attach(spark.sparkContext());
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+      StopRequest.attach(sc);
       DataSpec spec = DataSpecs.from(cfg);
       ClusterInfo.PartitionChoice choice = from != null ? new ClusterInfo.PartitionChoice(from.partitions, "the resumed run's")
           : cfg.getInt(Keys.PARTITIONS) > 0 ? new ClusterInfo.PartitionChoice(cfg.getInt(Keys.PARTITIONS), Keys.PARTITIONS.path())
-          : ClusterInfo.defaultPartitions(spark.sparkContext());
-      report.notePartitions(choice.how(), spark.sparkContext().defaultParallelism());
-      fed = FederatedDataLoader.load(spark, spec, choice.count());
+          : ClusterInfo.defaultPartitions(sc);
+      report.notePartitions(choice.how(), sc.defaultParallelism());
+      fed = FederatedDataLoader.load(sc, spec, choice.count());
       noteExecutorBlas(report, fed);
       if (fed.info().clientNames() != null) {
         out.writeString("clients.csv", fed.info().clientsCsv());
       }
-      Model model = withBase(spark, cfg, buildModel(cfg, fed.info()));
+      Model model = withBase(sc, cfg, buildModel(cfg, fed.info()));
       FederatedAlgorithm alg = Algorithms.create(cfg, model);
       Transport transport = transportOverride != null ? transportOverride : Transport.from(cfg, vectorBlocks(alg, model));
       report.describe(fed, model, alg.name(), transport.describe(), (System.nanoTime() - start) / 1e9);
@@ -220,8 +220,8 @@ public final class Simulation {
       console.printf(Locale.ROOT, "fedspark: %s on %s: %d clients, %d train / %d test examples, %s (%d params)%n",
           alg.name(), fed.info().name(), fed.info().numClients(), fed.info().totalTrain(), fed.info().totalTest(),
           cfg.getString(Keys.MODEL), model.layout().size());
-      console.printf("fedspark: Spark %s, master %s, %d partitions; %s; output %s%n", spark.version(),
-          spark.sparkContext().master(), fed.partitioner().numPartitions(), report.blas(), out.uri());
+      console.printf("fedspark: Spark %s, master %s, %d partitions; %s; output %s%n", sc.version(),
+          sc.master(), fed.partitioner().numPartitions(), report.blas(), out.uri());
       int[] groups = org.fedspark.data.ClientGroups.of(spec, fed.info().numClients());
       runRounds(jsc, fed, model, alg, transport, report, rows, groups, from);
       noteExecutorBlas(report, fed); // again: executors that replaced lost ones
@@ -305,16 +305,16 @@ public final class Simulation {
    * model's (names and shapes); a base pretrained on a held-out share ({@code data.use-holdout}) must
    * have been held out from this run's data with the same seed and share, so no example is in both.
    */
-  static Model withBase(SparkSession spark, FedConfig cfg, Model model) {
+  static Model withBase(SparkContext sc, FedConfig cfg, Model model) {
     String base = cfg.getString(Keys.BASE).trim();
     if (base.isEmpty()) {
       return model;
     }
     String key = "key '" + Keys.BASE.path() + "' = " + base + ": ";
-    OutputDir dir = new OutputDir(base, spark.sparkContext().hadoopConfiguration());
+    OutputDir dir = new OutputDir(base, sc.hadoopConfiguration());
     SavedModels.Loaded saved;
     try {
-      saved = SavedModels.read(spark, dir, model.layout());
+      saved = SavedModels.read(sc, dir, model.layout());
     } catch (ConfigException e) {
       throw new ConfigException(key + e.getMessage());
     }
@@ -358,7 +358,6 @@ public final class Simulation {
     long seed = cfg.getLong(Keys.SEED);
     int rounds = cfg.getInt(Keys.ROUNDS);
     int evalEvery = cfg.getInt(Keys.EVAL_EVERY);
-    int resumeEvery = cfg.getInt(Keys.RESUME_EVERY);
     ServerStrategy server;
     if (from == null) {
       server = alg.server();
@@ -382,6 +381,7 @@ public final class Simulation {
     long cumDown = from == null ? 0 : from.cumDownlink;
     double elapsedBefore = from == null ? 0 : from.elapsedSeconds;
     long loopStart = System.nanoTime();
+    ResumeSchedule resumes = new ResumeSchedule(cfg.getInt(Keys.RESUME_EVERY), cfg.getInt(Keys.RESUME_SECONDS), loopStart);
     long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
     report.noteStartup((jsc.sc().startTime() - jvmStart) / 1e3, (System.currentTimeMillis() - jvmStart) / 1e3);
     String status = from == null ? "" : from.status;
@@ -398,7 +398,8 @@ public final class Simulation {
         long t0 = System.nanoTime();
         int[] sampled = sampler.sample(t);
         RoundPlan plan = server.configureFit(t, sampled);
-        RoundEngine.RoundResult r = engine.fit(t, sampled, plan, server.aggregation());
+        boolean recorded = t % evalEvery == 0 || t == rounds;
+        RoundEngine.RoundResult r = engine.fit(t, sampled, plan, server.aggregation(), recorded);
         server.broadcastDelivered(t, r.delivered());
         if (!r.perClientDelivered().isEmpty()) {
           server.perClientDelivered(t, r.perClientDelivered());
@@ -409,7 +410,7 @@ public final class Simulation {
         cumUp += traffic.uplinkBytes();
         cumDown += traffic.downlinkBytes();
         double roundSeconds = (System.nanoTime() - t0) / 1e9;
-        if (t % evalEvery == 0 || t == rounds) {
+        if (recorded) {
           long e0 = System.nanoTime();
           RoundEngine.Evaluation evaluation = engine.evaluate(t, server.configureEvaluate(t), server.globalModel().orElse(null));
           EvalSummary ev = EvalSummary.of(evaluation.clients());
@@ -437,7 +438,7 @@ public final class Simulation {
           if (cfg.getBoolean(Keys.SAVE_MODELS)) {
             saveModels(engine, server, t, model, fed);
           }
-        } else if (resumeEvery > 0 && t % resumeEvery == 0) {
+        } else if (resumes.due(t, System.nanoTime())) {
           saveModels(engine, server, t, model, fed);
           new ResumePoint(t, fed.partitioner().numPartitions(), cfg.values(), rows, cumUp, cumDown,
               elapsedBefore + (System.nanoTime() - loopStart) / 1e9, status, valuesHeld, clientState, server)
@@ -501,7 +502,7 @@ public final class Simulation {
     String[] names = fed.info().clientNames();
     engine.personalModels(round, server.configureEvaluate(round), server.globalModel().orElse(null),
         (personal, global) -> {
-          SavedModels.write(spark, out, round, model.layout(), personal, global, names);
+          SavedModels.write(sc, out, round, model.layout(), personal, global, names);
           return null;
         });
   }

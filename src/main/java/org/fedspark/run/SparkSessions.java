@@ -2,10 +2,16 @@ package org.fedspark.run;
 
 import java.util.Map;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Creates the SparkSession a run uses, secure by default.
+ * Starts the Spark a run uses, secure by default: a {@link SparkContext}, and a SparkSession only for
+ * what needs Spark SQL ({@link #sql}).
+ *
+ * <p>A run is RDD jobs; Spark SQL (catalyst, its function registry, Scala reflection, ICU collations)
+ * costs about 2 s of start-up without a class archive and over 1 s with one, so a run that reads no
+ * table and saves its models with {@link ParquetRows} never starts it.
  *
  * <p>Under {@code spark-submit} the master and cluster settings come from spark-submit and are left
  * alone: a property given to spark-submit ({@code --conf}, {@code --master}) wins over the config's
@@ -24,7 +30,7 @@ public final class SparkSessions {
    * @param extra further Spark properties: applied last in an embedded run, only where unset under
    *     spark-submit
    */
-  public static SparkSession create(String appName, String master, boolean ui, Map<String, String> extra) {
+  public static SparkContext start(String appName, String master, boolean ui, Map<String, String> extra) {
     SparkConf conf = new SparkConf(true).setAppName(appName);
     boolean submitted = conf.contains("spark.master");
     if (!submitted) {
@@ -69,9 +75,9 @@ public final class SparkSessions {
       // of the run. A short wait lets it take work (README: Running on a cluster, with the measured effect).
       conf.setIfMissing("spark.locality.wait", CLUSTER_LOCALITY_WAIT);
     }
-    SparkSession spark;
+    SparkContext sc;
     try {
-      spark = SparkSession.builder().config(conf).getOrCreate();
+      sc = SparkContext.getOrCreate(conf);
     } catch (Exception e) { // SparkException is checked in Java's eyes but thrown from Scala code
       String message = String.valueOf(e.getMessage());
       if (message.contains("Master URL") || message.contains("master URL")) {
@@ -84,8 +90,16 @@ public final class SparkSessions {
     if (submitted) {
       useOwnLogSettings();
     }
-    spark.sparkContext().setLogLevel("WARN");
-    return spark;
+    sc.setLogLevel("WARN");
+    return sc;
+  }
+
+  /**
+   * The SparkSession on {@code sc}, made the first time something needs Spark SQL (a CSV, LIBSVM or
+   * Parquet source, reading saved models) and shared after that.
+   */
+  public static SparkSession sql(SparkContext sc) {
+    return SparkSession.builder().sparkContext(sc).getOrCreate();
   }
 
   /** {@code spark.locality.wait} on a cluster master unless set: see {@link #create}. */
@@ -176,6 +190,6 @@ public final class SparkSessions {
 
   /** A loopback-only local session with {@code cores} threads and no UI, as the tests use. */
   public static SparkSession local(int cores) {
-    return create("fedspark-test", "local[" + cores + "]", false, Map.of());
+    return sql(start("fedspark-test", "local[" + cores + "]", false, Map.of()));
   }
 }

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 import org.fedspark.algorithm.Algorithms;
 import org.fedspark.algorithm.Schedule;
 import org.fedspark.client.InitialParams;
@@ -95,11 +95,11 @@ public final class WorkloadExport {
   }
 
   /** Loads the configured federation and writes its workload to {@code out}; returns the manifest. */
-  public static Map<String, Object> write(SparkSession spark, FedConfig cfg, OutputDir out) {
+  public static Map<String, Object> write(SparkContext sc, FedConfig cfg, OutputDir out) {
     checkSupported(cfg);
     int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS)
-        : 2 * spark.sparkContext().defaultParallelism();
-    FederatedData fed = FederatedDataLoader.load(spark, DataSpecs.from(cfg), partitions);
+        : 2 * sc.defaultParallelism();
+    FederatedData fed = FederatedDataLoader.load(sc, DataSpecs.from(cfg), partitions);
     try {
       List<ClientData> clients = new ArrayList<>(fed.clients().collect());
       clients.sort((a, b) -> Integer.compare(a.clientId(), b.clientId()));

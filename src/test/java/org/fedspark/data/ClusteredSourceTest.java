@@ -13,8 +13,8 @@ class ClusteredSourceTest extends LocalSparkTest {
   void loadsTheGeneratorsClientsForAnyPartitionCountWithTheirGroups() {
     DataSpec.ClusteredSpec cs = new DataSpec.ClusteredSpec(10, 3, 4, 3, 30, 0.3, 1, 1, 0.1, false);
     DataSpec spec = Specs.of(DataSpec.Source.CLUSTERED, "").build().withClustered(cs);
-    FederatedData one = FederatedDataLoader.load(spark, spec, 1);
-    FederatedData three = FederatedDataLoader.load(spark, spec, 3);
+    FederatedData one = FederatedDataLoader.load(sc, spec, 1);
+    FederatedData three = FederatedDataLoader.load(sc, spec, 3);
     List<ClientData> a = Specs.clients(one);
     Specs.assertSameClients(a, Specs.clients(three));
     for (ClientData cd : a) {

@@ -56,7 +56,7 @@ class CsvSourceTest extends LocalSparkTest {
     Path file = write("users.csv", rows(0, 40, true));
     Specs s = spec(file);
     s.clientColumn = "user";
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     List<ClientData> clients = Specs.clients(fd);
     String[] sorted = {"alice", "bob", "u10", "u2"};
     assertEquals(4, clients.size());
@@ -84,7 +84,7 @@ class CsvSourceTest extends LocalSparkTest {
     for (int r = 0; r < 12; r++) {
       lines.add((r % 2) + "," + r + "," + (2 * r));
     }
-    FederatedData fd = FederatedDataLoader.load(spark, Specs.of(DataSpec.Source.CSV,
+    FederatedData fd = FederatedDataLoader.load(sc, Specs.of(DataSpec.Source.CSV,
         write("plain.csv", lines).toString()).partition(DataSpec.Scheme.IID, 2).build(), 2);
     assertEquals(2, fd.info().numFeatures());
     assertEquals(2, fd.info().numClasses());
@@ -103,7 +103,7 @@ class CsvSourceTest extends LocalSparkTest {
     s.csvHeader = false;
     s.labelColumn = "_c1";
     s.featuresColumn = "_c2,_c3";
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     assertEquals(20, fd.info().totalTrain() + fd.info().totalTest());
     assertEquals(2, fd.info().numFeatures());
     Specs.release(fd);
@@ -117,14 +117,14 @@ class CsvSourceTest extends LocalSparkTest {
     for (boolean natural : new boolean[] {true, false}) {
       Specs s = spec(dir).partition(DataSpec.Scheme.SHARDS, 5);
       s.clientColumn = natural ? "user" : "";
-      FederatedData whole = FederatedDataLoader.load(spark, s.build(), 1);
+      FederatedData whole = FederatedDataLoader.load(sc, s.build(), 1);
       FederatedData pieces;
       spark.conf().set("spark.sql.files.maxPartitionBytes", "600");
       try {
         long splits = spark.read().option("header", "true").csv(dir.toString())
             .select(col("_metadata.file_path"), col("_metadata.file_block_start")).distinct().count();
         assertTrue(splits > 2, "the 2 files should be read in more pieces, got " + splits);
-        pieces = FederatedDataLoader.load(spark, s.build(), 3);
+        pieces = FederatedDataLoader.load(sc, s.build(), 3);
       } finally {
         spark.conf().unset("spark.sql.files.maxPartitionBytes");
       }
@@ -140,7 +140,7 @@ class CsvSourceTest extends LocalSparkTest {
     List<String> lines = rows(0, 10, true);
     lines.add(6, "u2,1,5,0.5,note");
     Path file = write("short.csv", lines);
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, spec(file).build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, spec(file).build(), 2));
     assertTrue(e.getMessage().contains("short.csv, line 7: has 5 fields, expected 6"), e.getMessage());
   }
 
@@ -150,7 +150,7 @@ class CsvSourceTest extends LocalSparkTest {
     lines.add(3, "");
     lines.add(9, "u2,1,5,x0.5,note,3");
     Path file = write("text.csv", lines);
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, spec(file).build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, spec(file).build(), 2));
     assertTrue(e.getMessage().contains("text.csv, line 10: feature column 'f2': 'x0.5' is not a number"),
         e.getMessage());
   }
@@ -162,11 +162,11 @@ class CsvSourceTest extends LocalSparkTest {
     lines.add(8, "bob,,4,1,note,1");
     Path file = write("nan.csv", lines);
     Specs s = spec(file);
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("nan.csv, line 5: column 'f2' is NaN (2 such rows in all)"), e.getMessage());
     assertTrue(e.getMessage().contains("data.bad-rows=drop"), e.getMessage());
     s.badRows = DataSpec.Policy.DROP;
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     assertEquals(15, fd.info().totalTrain() + fd.info().totalTest());
     Specs.release(fd);
   }
@@ -177,10 +177,10 @@ class CsvSourceTest extends LocalSparkTest {
     lines.add(5, ",1,4,1,note,1");
     Specs s = spec(write("noclient.csv", lines));
     s.clientColumn = "user";
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("noclient.csv, line 6: client column 'user' is empty"), e.getMessage());
     s.badRows = DataSpec.Policy.DROP;
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     assertEquals(4, fd.info().numClients());
     assertEquals(12, fd.info().totalTrain() + fd.info().totalTest());
     Specs.release(fd);
@@ -191,7 +191,7 @@ class CsvSourceTest extends LocalSparkTest {
     Path file = write("x.csv", rows(0, 5, true));
     Specs s = spec(file);
     s.labelColumn = "class";
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("no label column 'class'"), e.getMessage());
     assertTrue(e.getMessage().contains("user, label, f1, f2, note, f3"), e.getMessage());
   }
@@ -201,7 +201,7 @@ class CsvSourceTest extends LocalSparkTest {
     Path file = write("x.csv", rows(0, 5, true));
     Specs s = spec(file);
     s.featuresColumn = "f1,f9";
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("no feature column 'f9'"), e.getMessage());
   }
 
@@ -218,7 +218,7 @@ class CsvSourceTest extends LocalSparkTest {
       swapped.add(USERS[r % 4] + "," + (r % 3) + "," + (r / 10.0) + "," + r + ",note " + r + "," + (-r));
     }
     write("parts/part-1.csv", swapped);
-    FederatedData fd = FederatedDataLoader.load(spark, spec(tmp.resolve("parts")).build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, spec(tmp.resolve("parts")).build(), 2);
     int seen = 0;
     for (ClientData cd : Specs.clients(fd)) {
       for (LocalDataset part : List.of(cd.train(), cd.test())) {
@@ -243,7 +243,7 @@ class CsvSourceTest extends LocalSparkTest {
     other.set(0, "user,label,f1,f2,note,f9");
     write("mixed/part-1.csv", other);
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(tmp.resolve("mixed")).build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(tmp.resolve("mixed")).build(), 2));
     assertTrue(e.getMessage().contains("part-1.csv") && e.getMessage().contains("missing: f3")
         && e.getMessage().contains("f9"), e.getMessage());
   }
@@ -252,7 +252,7 @@ class CsvSourceTest extends LocalSparkTest {
   @Test
   void emptyCsvSaysItIsEmpty() throws IOException {
     Path file = write("empty.csv", List.of());
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, spec(file).build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, spec(file).build(), 2));
     assertTrue(e.getMessage().contains("is empty") && !e.getMessage().contains("header has"), e.getMessage());
   }
 }

@@ -32,7 +32,7 @@ class FashionMnistSourceTest extends LocalSparkTest {
   void poolsTrainAndTestScalesPixelsAndPlacesEveryImageOnce() throws IOException {
     Path dir = tmp.resolve("fm");
     IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
-    FederatedData fd = FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.SHARDS, 5).build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, spec(dir, DataSpec.Scheme.SHARDS, 5).build(), 2);
     List<ClientData> clients = Specs.clients(fd);
     assertEquals(9, fd.info().numFeatures());
     assertEquals(10, fd.info().numClasses());
@@ -60,8 +60,8 @@ class FashionMnistSourceTest extends LocalSparkTest {
     Path dir = tmp.resolve("fm");
     IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
     Specs s = spec(dir, DataSpec.Scheme.DIRICHLET, 7);
-    FederatedData one = FederatedDataLoader.load(spark, s.build(), 1);
-    FederatedData three = FederatedDataLoader.load(spark, s.build(), 3);
+    FederatedData one = FederatedDataLoader.load(sc, s.build(), 1);
+    FederatedData three = FederatedDataLoader.load(sc, s.build(), 3);
     Specs.assertSameClients(Specs.clients(one), Specs.clients(three));
     Specs.release(one);
     Specs.release(three);
@@ -72,10 +72,10 @@ class FashionMnistSourceTest extends LocalSparkTest {
     Path dir = tmp.resolve("fm");
     IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
     Specs s = spec(dir, DataSpec.Scheme.IID, 100);
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("20 of 100 clients have no training example"), e.getMessage());
     s.emptyClients = DataSpec.Policy.DROP;
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 3);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 3);
     List<ClientData> clients = Specs.clients(fd);
     assertEquals(80, clients.size());
     assertTrue(clients.stream().allMatch(cd -> cd.train().size() == 1 && cd.test().size() == 0));
@@ -86,7 +86,7 @@ class FashionMnistSourceTest extends LocalSparkTest {
   void missingDirectoryTellsHowToInstallTheData() {
     String missing = tmp.resolve("nowhere").toString();
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(tmp.resolve("nowhere"), DataSpec.Scheme.IID, 3).build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(tmp.resolve("nowhere"), DataSpec.Scheme.IID, 3).build(), 2));
     assertTrue(e.getMessage().contains(missing), e.getMessage());
     assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
     assertTrue(e.getMessage().contains("data.path"), e.getMessage());
@@ -98,7 +98,7 @@ class FashionMnistSourceTest extends LocalSparkTest {
     IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
     Files.delete(dir.resolve("t10k-labels-idx1-ubyte.gz"));
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
     assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte.gz"), e.getMessage());
   }
 
@@ -109,7 +109,7 @@ class FashionMnistSourceTest extends LocalSparkTest {
     // Labels where images belong.
     IdxFiles.gz(dir.resolve("train-images-idx3-ubyte.gz"), IdxFiles.labels(0, TRAIN));
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
     assertTrue(e.getMessage().contains("train-images-idx3-ubyte.gz"), e.getMessage());
     assertTrue(e.getMessage().contains("magic number 0x00000801, expected 0x00000803"), e.getMessage());
   }
@@ -121,7 +121,7 @@ class FashionMnistSourceTest extends LocalSparkTest {
     byte[] full = IdxFiles.images(TRAIN, TEST, SIDE, SIDE);
     IdxFiles.gz(dir.resolve("t10k-images-idx3-ubyte.gz"), Arrays.copyOf(full, full.length - 5));
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
     assertTrue(e.getMessage().contains("t10k-images-idx3-ubyte.gz: truncated"), e.getMessage());
   }
 
@@ -136,7 +136,7 @@ class FashionMnistSourceTest extends LocalSparkTest {
     byte[] gz = bytes.toByteArray();
     Files.write(dir.resolve("train-images-idx3-ubyte.gz"), Arrays.copyOf(gz, gz.length / 2));
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
     assertTrue(e.getMessage().contains("train-images-idx3-ubyte.gz: truncated"), e.getMessage());
   }
 
@@ -146,7 +146,7 @@ class FashionMnistSourceTest extends LocalSparkTest {
     IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
     Files.write(dir.resolve("train-labels-idx1-ubyte.gz"), IdxFiles.labels(0, TRAIN));
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
     assertTrue(e.getMessage().contains("train-labels-idx1-ubyte.gz: not a valid gzip file"), e.getMessage());
   }
 
@@ -156,7 +156,7 @@ class FashionMnistSourceTest extends LocalSparkTest {
     IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
     IdxFiles.gz(dir.resolve("train-labels-idx1-ubyte.gz"), IdxFiles.labels(0, TRAIN - 1));
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
     assertTrue(e.getMessage().contains("train-images has 60 images but train-labels has 59 labels"), e.getMessage());
   }
 
@@ -168,7 +168,7 @@ class FashionMnistSourceTest extends LocalSparkTest {
     labels[8 + 4] = 11;
     IdxFiles.gz(dir.resolve("t10k-labels-idx1-ubyte.gz"), labels);
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(dir, DataSpec.Scheme.IID, 3).build(), 2));
     assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte: label 11 of image 4"), e.getMessage());
   }
 
@@ -176,7 +176,7 @@ class FashionMnistSourceTest extends LocalSparkTest {
   void realFashionMnistWhenInstalled() {
     RealDatasets.assumeFashionMnist();
     Specs s = Specs.of(DataSpec.Source.FASHION_MNIST, "").partition(DataSpec.Scheme.DIRICHLET, 20);
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     assertEquals(784, fd.info().numFeatures());
     assertEquals(70_000, fd.info().totalTrain() + fd.info().totalTest());
     long[] perClass = fd.clients().map(cd -> {

@@ -46,7 +46,7 @@ class LeafTest extends LocalSparkTest {
 
   @Test
   void readsTheShippedFederationAsGiven() {
-    FederatedData fd = FederatedDataLoader.load(spark, leaf(resource("train"), resource("test")).build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, leaf(resource("train"), resource("test")).build(), 2);
     List<ClientData> c = Specs.clients(fd);
     assertArrayEquals(new String[] {"ann", "kim", "zed"}, fd.info().clientNames());
     assertEquals(4, fd.info().numFeatures(), "2x2 samples flatten to 4 features");
@@ -69,7 +69,7 @@ class LeafTest extends LocalSparkTest {
   @Test
   void theShippedSampleLoadsWithItsConfig() {
     DataSpec spec = DataSpecs.from(org.fedspark.run.FedSpark.loadConfig("conf/leaf-sample.conf", List.of()));
-    FederatedData fd = FederatedDataLoader.load(spark, spec, 2);
+    FederatedData fd = FederatedDataLoader.load(sc, spec, 2);
     assertEquals(6, fd.info().numClients());
     assertEquals(5, fd.info().numFeatures());
     assertEquals(3, fd.info().numClasses());
@@ -84,7 +84,7 @@ class LeafTest extends LocalSparkTest {
     Specs syn = Specs.of(DataSpec.Source.SYNTHETIC, "");
     syn.synthetic = new DataSpec.SyntheticSpec(1, 1, false, 6, 5, 4);
     syn.testFraction = 0.1;
-    FederatedData original = FederatedDataLoader.load(spark, syn.build(), 2);
+    FederatedData original = FederatedDataLoader.load(sc, syn.build(), 2);
     String dir = tmp.resolve("export").toString();
     LeafWriter.Written w = LeafWriter.write(original, spark.sparkContext().hadoopConfiguration(), dir, false);
     assertEquals(6, w.users());
@@ -92,7 +92,7 @@ class LeafTest extends LocalSparkTest {
     assertEquals(original.info().totalTest(), w.testSamples());
     Specs back = leaf(dir + "/train", dir + "/test");
     back.numClasses = 4;
-    FederatedData read = FederatedDataLoader.load(spark, back.build(), 3);
+    FederatedData read = FederatedDataLoader.load(sc, back.build(), 3);
     Specs.assertSameClients(Specs.clients(original), Specs.clients(read));
     assertEquals(LeafWriter.userName(5), read.info().clientNames()[5]);
     assertEquals(original.info().numFeatures(), read.info().numFeatures());
@@ -107,7 +107,7 @@ class LeafTest extends LocalSparkTest {
   void withoutTestFilesEachUserIsSplitBySeed() {
     Specs s = leaf(resource("train"), "");
     s.testFraction = 0.4;
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     // kim: 3 samples → round(1.2) = 1 test; ann and zed: 2 samples → 1 test each (at least one).
     assertArrayEquals(new int[] {1, 2, 1}, fd.info().trainCounts());
     assertArrayEquals(new int[] {1, 1, 1}, fd.info().testCounts());
@@ -121,11 +121,11 @@ class LeafTest extends LocalSparkTest {
     Path test = json("m/test.json", "{\"users\": [\"a\", \"c\"], \"user_data\": {\"a\": {\"x\": [[4]], \"y\": [0]},"
         + " \"c\": {\"x\": [[5]], \"y\": [1]}}}");
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, leaf(train.toString(), test.toString()).build(), 2));
+        () -> FederatedDataLoader.load(sc, leaf(train.toString(), test.toString()).build(), 2));
     assertTrue(e.getMessage().startsWith("1 LEAF users are only in the test files (e.g. 'c')"), e.getMessage());
     Specs s = leaf(train.toString(), test.toString());
     s.emptyClients = DataSpec.Policy.DROP;
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     assertArrayEquals(new String[] {"a", "b"}, fd.info().clientNames());
     assertArrayEquals(new int[] {1, 0}, fd.info().testCounts());
     String warning = Federations.warnWithoutTest(fd.info(), "t");
@@ -136,7 +136,7 @@ class LeafTest extends LocalSparkTest {
   /** Loads a single training file and returns the error. */
   private DataException badFile(String name, String text) throws IOException {
     Path p = json(name, text);
-    return assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, leaf(p.toString(), "").build(), 2));
+    return assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, leaf(p.toString(), "").build(), 2));
   }
 
   @Test
@@ -184,7 +184,7 @@ class LeafTest extends LocalSparkTest {
     json("dup/a.json", "{\"users\": [\"u\"], \"user_data\": {\"u\": {\"x\": [[1], [2]], \"y\": [0, 1]}}}");
     json("dup/b.json", "{\"users\": [\"u\"], \"user_data\": {\"u\": {\"x\": [[3], [4]], \"y\": [0, 1]}}}");
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, leaf(tmp.resolve("dup").toString(), "").build(), 2));
+        () -> FederatedDataLoader.load(sc, leaf(tmp.resolve("dup").toString(), "").build(), 2));
     assertTrue(e.getMessage().matches("LEAF user 'u' appears in two training files: .*a\\.json and .*b\\.json.*"),
         e.getMessage());
   }

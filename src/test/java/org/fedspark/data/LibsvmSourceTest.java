@@ -41,7 +41,7 @@ class LibsvmSourceTest extends LocalSparkTest {
   @Test
   void plusMinusOneLabelsBecomeClassesZeroAndOne() throws IOException {
     Path file = write("pm.libsvm", rows(0, 30, r -> r % 3 == 0 ? "-1" : "+1"));
-    FederatedData fd = FederatedDataLoader.load(spark, spec(file).build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, spec(file).build(), 2);
     assertEquals(2, fd.info().numClasses());
     assertEquals(5, fd.info().numFeatures());
     int seen = 0;
@@ -66,7 +66,7 @@ class LibsvmSourceTest extends LocalSparkTest {
     write("many/part-b.libsvm", rows(60, 50, r -> Integer.toString(r % 4)));
     write("many/part-c.libsvm", rows(110, 40, r -> Integer.toString(r % 4)));
     Specs s = spec(dir).partition(DataSpec.Scheme.DIRICHLET, 6);
-    FederatedData whole = FederatedDataLoader.load(spark, s.build(), 1);
+    FederatedData whole = FederatedDataLoader.load(sc, s.build(), 1);
     List<ClientData> a = Specs.clients(whole);
     FederatedData pieces;
     spark.conf().set("spark.sql.files.maxPartitionBytes", "1024");
@@ -74,7 +74,7 @@ class LibsvmSourceTest extends LocalSparkTest {
       long splits = spark.read().format("libsvm").load(dir.toString())
           .select(col("_metadata.file_path"), col("_metadata.file_block_start")).distinct().count();
       assertTrue(splits > 3, "the 3 files should be read in more pieces, got " + splits);
-      pieces = FederatedDataLoader.load(spark, s.build(), 3);
+      pieces = FederatedDataLoader.load(sc, s.build(), 3);
     } finally {
       spark.conf().unset("spark.sql.files.maxPartitionBytes");
     }
@@ -89,7 +89,7 @@ class LibsvmSourceTest extends LocalSparkTest {
     List<String> lines = rows(0, 10, r -> "1");
     lines.add(3, "1 3:abc");
     Path file = write("bad.libsvm", lines);
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, spec(file).build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, spec(file).build(), 2));
     assertTrue(e.getMessage().contains("bad.libsvm, line 4: in '3:abc' the value 'abc' is not a number"),
         e.getMessage());
     assertTrue(e.getCause() != null, "Spark's own exception is chained");
@@ -104,7 +104,7 @@ class LibsvmSourceTest extends LocalSparkTest {
     lines.add(4, "1 4:1 2:1");
     write("dir/b.libsvm", lines);
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(tmp.resolve("dir")).build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(tmp.resolve("dir")).build(), 2));
     assertTrue(e.getMessage().contains("b.libsvm, line 5: index 2 follows index 4"), e.getMessage());
   }
 
@@ -115,7 +115,7 @@ class LibsvmSourceTest extends LocalSparkTest {
     Path file = write("wide.libsvm", lines);
     Specs s = spec(file);
     s.numFeatures = 5;
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("wide.libsvm, line 7: index 9 exceeds data.num-features = 5"), e.getMessage());
   }
 
@@ -126,12 +126,12 @@ class LibsvmSourceTest extends LocalSparkTest {
     lines.add(6, "2.5 1:99");
     Path file = write("frac.libsvm", lines);
     Specs s = spec(file);
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("frac.libsvm, line 7: label (first field) 2.5 is not an integer class id"),
         e.getMessage());
     assertTrue(e.getMessage().contains("data.bad-rows=drop"), e.getMessage());
     s.badRows = DataSpec.Policy.DROP;
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     assertEquals(20, fd.info().totalTrain() + fd.info().totalTest());
     assertEquals(3, fd.info().numClasses());
     Specs.release(fd);
@@ -143,10 +143,10 @@ class LibsvmSourceTest extends LocalSparkTest {
     lines.add(2, "0 2:NaN");
     Path file = write("nan.libsvm", lines);
     Specs s = spec(file);
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("nan.libsvm, line 3: feature 2 is NaN"), e.getMessage());
     s.badRows = DataSpec.Policy.DROP;
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     assertEquals(12, fd.info().totalTrain() + fd.info().totalTest());
     Specs.release(fd);
   }
@@ -156,7 +156,7 @@ class LibsvmSourceTest extends LocalSparkTest {
     Path file = write("range.libsvm", rows(0, 12, r -> Integer.toString(r % 4)));
     Specs s = spec(file);
     s.numClasses = 3;
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("range.libsvm, line 4: label (first field) 3 is out of range"), e.getMessage());
   }
 
@@ -164,7 +164,7 @@ class LibsvmSourceTest extends LocalSparkTest {
   void unknownPathIsNamed() {
     String missing = tmp.resolve("no-such-dir").toString();
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(Path.of(missing)).build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(Path.of(missing)).build(), 2));
     assertTrue(e.getMessage().contains(missing), e.getMessage());
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
   }
@@ -174,7 +174,7 @@ class LibsvmSourceTest extends LocalSparkTest {
     Path file = write("x.libsvm", rows(0, 5, r -> "1"));
     Specs s = spec(file);
     s.clientColumn = "user";
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("data.client-column"), e.getMessage());
   }
 
@@ -182,7 +182,7 @@ class LibsvmSourceTest extends LocalSparkTest {
   @Test
   void strayHugeIndexIsRefusedBeforeAnyRowIsDensified() throws IOException {
     Path file = write("huge.libsvm", List.of("0 1:1 200000000:1", "1 2:1", "0 1:2"));
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, spec(file).build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, spec(file).build(), 2));
     assertTrue(e.getMessage().contains("200000000 features were inferred from the largest index")
         && e.getMessage().contains("data.num-features") && e.getMessage().contains("FEDSPARK_MEMORY"), e.getMessage());
   }
@@ -191,7 +191,7 @@ class LibsvmSourceTest extends LocalSparkTest {
   @Test
   void indexBeyondTheIntRangeIsCalledTooLargeNotNonInteger() throws IOException {
     Path file = write("big.libsvm", List.of("0 1:1", "1 2147483648:1"));
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, spec(file).build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, spec(file).build(), 2));
     assertTrue(e.getMessage().contains("big.libsvm, line 2") && e.getMessage().contains("larger than 2147483647")
         && !e.getMessage().contains("not an integer"), e.getMessage());
   }

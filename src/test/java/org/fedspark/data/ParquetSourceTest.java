@@ -52,7 +52,7 @@ class ParquetSourceTest extends LocalSparkTest {
   void vectorFeaturesWithANaturalClientColumn() {
     Specs s = spec(write("vec", 30, true, 1, -1));
     s.clientColumn = "client";
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     List<ClientData> clients = Specs.clients(fd);
     assertEquals(3, clients.size());
     assertEquals(3, fd.info().numFeatures());
@@ -74,14 +74,14 @@ class ParquetSourceTest extends LocalSparkTest {
   void arrayFeaturesInSeveralFilesAndSplitsGiveTheSameClientsForAnyPartitioning() {
     String path = write("arr", 400, false, 3, -1);
     Specs s = spec(path).partition(DataSpec.Scheme.QUANTITY_SKEW, 5);
-    FederatedData one = FederatedDataLoader.load(spark, s.build(), 1);
+    FederatedData one = FederatedDataLoader.load(sc, s.build(), 1);
     FederatedData three;
     spark.conf().set("spark.sql.files.maxPartitionBytes", "1024");
     try {
       long splits = spark.read().parquet(path).select(col("_metadata.file_path"), col("_metadata.file_block_start"))
           .distinct().count();
       assertTrue(splits > 3, "the 3 files should be read in more pieces, got " + splits);
-      three = FederatedDataLoader.load(spark, s.build(), 3);
+      three = FederatedDataLoader.load(sc, s.build(), 3);
     } finally {
       spark.conf().unset("spark.sql.files.maxPartitionBytes");
     }
@@ -94,11 +94,11 @@ class ParquetSourceTest extends LocalSparkTest {
   @Test
   void nanFeatureNamesTheFileAndRowOrIsDropped() {
     Specs s = spec(write("nan", 20, true, 1, 6));
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().matches("(?s).*\\.parquet, row 7: feature 2 is NaN.*"), e.getMessage());
     assertTrue(e.getMessage().contains("data.bad-rows=drop"), e.getMessage());
     s.badRows = DataSpec.Policy.DROP;
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     assertEquals(19, fd.info().totalTrain() + fd.info().totalTest());
     Specs.release(fd);
   }
@@ -109,11 +109,11 @@ class ParquetSourceTest extends LocalSparkTest {
     Specs textLabel = spec(path);
     textLabel.labelColumn = "client";
     textLabel.featuresColumn = "y";
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, textLabel.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, textLabel.build(), 2));
     assertTrue(e.getMessage().contains("features column 'y' has type bigint"), e.getMessage());
     Specs missing = spec(path);
     missing.featuresColumn = "features";
-    e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, missing.build(), 2));
+    e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, missing.build(), 2));
     assertTrue(e.getMessage().contains("no features column 'features'"), e.getMessage());
     assertTrue(e.getMessage().contains("client int, y bigint, x vector"), e.getMessage());
   }

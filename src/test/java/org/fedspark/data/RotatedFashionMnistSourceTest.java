@@ -26,8 +26,8 @@ class RotatedFashionMnistSourceTest extends LocalSparkTest {
     DataSpec plainSpec = Specs.of(DataSpec.Source.FASHION_MNIST, dir.toString()).partition(DataSpec.Scheme.IID, 8).build();
     DataSpec rotatedSpec = Specs.of(DataSpec.Source.ROTATED_FASHION_MNIST, dir.toString())
         .partition(DataSpec.Scheme.IID, 8).build().withRotatedGroups(4);
-    FederatedData plain = FederatedDataLoader.load(spark, plainSpec, 2);
-    FederatedData rotated = FederatedDataLoader.load(spark, rotatedSpec, 3);
+    FederatedData plain = FederatedDataLoader.load(sc, plainSpec, 2);
+    FederatedData rotated = FederatedDataLoader.load(sc, rotatedSpec, 3);
     List<ClientData> p = Specs.clients(plain);
     List<ClientData> r = Specs.clients(rotated);
     assertEquals(8, r.size());
@@ -52,7 +52,7 @@ X
     RealDatasets.assumeFashionMnist();
     DataSpec spec = Specs.of(DataSpec.Source.ROTATED_FASHION_MNIST, "").partition(DataSpec.Scheme.IID, 40).build()
         .withRotatedGroups(4);
-    FederatedData fd = FederatedDataLoader.load(spark, spec, 2);
+    FederatedData fd = FederatedDataLoader.load(sc, spec, 2);
     assertEquals(784, fd.info().numFeatures());
     assertEquals(70_000, fd.info().totalTrain() + fd.info().totalTest());
     double[][] sums = fd.clients().map(cd -> {

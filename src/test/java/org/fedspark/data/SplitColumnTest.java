@@ -64,7 +64,7 @@ class SplitColumnTest extends LocalSparkTest {
 
   @Test
   void clientColumnAndOwnSplitUseRowsAsGiven() throws IOException {
-    FederatedData fd = FederatedDataLoader.load(spark, spec(csv("own.csv", 15, null), "user").build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, spec(csv("own.csv", 15, null), "user").build(), 2);
     List<ClientData> clients = Specs.clients(fd);
     assertEquals(2, fd.info().numFeatures());
     assertArrayEquals(new String[] {"alice", "bob", "carol"}, fd.info().clientNames());
@@ -85,7 +85,7 @@ class SplitColumnTest extends LocalSparkTest {
   @Test
   void clientsWithoutTestRowsAreReported() throws IOException {
     // 9 rows: only row 4 (alice) is a test row; bob and carol have none.
-    FederatedData fd = FederatedDataLoader.load(spark, spec(csv("few.csv", 9, null), "user").build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, spec(csv("few.csv", 9, null), "user").build(), 2);
     assertArrayEquals(new int[] {1, 0, 0}, fd.info().testCounts());
     assertEquals(List.of(1, 2), fd.info().clientsWithoutTest());
     String warning = Federations.warnWithoutTest(fd.info(), "few.csv");
@@ -98,7 +98,7 @@ class SplitColumnTest extends LocalSparkTest {
   void ownSplitWithoutClientColumnKeepsEachRowsSplit() throws IOException {
     Specs s = spec(csv("iid.csv", 40, null), "");
     s.featuresColumn = "f1,f2";
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     List<ClientData> clients = Specs.clients(fd);
     assertEquals(2, clients.size());
     assertNull(fd.info().clientNames());
@@ -123,13 +123,13 @@ class SplitColumnTest extends LocalSparkTest {
   void unknownSplitValueIsABadRowWithFileAndLine() throws IOException {
     Path file = csv("bad.csv", 15, "6");
     DataException e = assertThrows(DataException.class,
-        () -> FederatedDataLoader.load(spark, spec(file, "user").build(), 2));
+        () -> FederatedDataLoader.load(sc, spec(file, "user").build(), 2));
     // Row 6 is on line 8 (header on line 1).
     assertTrue(e.getMessage().contains("bad.csv, line 8: split column 'split' is 'valid', expected 'train' or 'test'"),
         e.getMessage());
     Specs s = spec(file, "user");
     s.badRows = DataSpec.Policy.DROP;
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     assertEquals(14, fd.info().totalTrain() + fd.info().totalTest());
     Specs.release(fd);
   }
@@ -147,7 +147,7 @@ class SplitColumnTest extends LocalSparkTest {
     Specs s = Specs.of(DataSpec.Source.PARQUET, path);
     s.clientColumn = "site";
     s.ownSplit = new DataSpec.OwnSplit("part", "fit", "eval");
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     List<ClientData> clients = Specs.clients(fd);
     assertArrayEquals(new int[] {0, 2, 4, 6, 8}, rowsOf(clients.get(0).train()));
     assertArrayEquals(new int[] {10}, rowsOf(clients.get(0).test()));
@@ -156,7 +156,7 @@ class SplitColumnTest extends LocalSparkTest {
     Specs.release(fd);
 
     s.ownSplit = new DataSpec.OwnSplit("nope", "fit", "eval");
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("has no split column 'nope'"), e.getMessage());
   }
 

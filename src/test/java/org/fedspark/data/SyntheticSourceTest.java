@@ -15,8 +15,8 @@ class SyntheticSourceTest extends LocalSparkTest {
   void sameSeedGivesBitwiseTheSameClientsForAnyPartitionCount() {
     Specs s = Specs.of(DataSpec.Source.SYNTHETIC, "");
     s.synthetic = new DataSpec.SyntheticSpec(1, 1, false, 12, 60, 10);
-    FederatedData one = FederatedDataLoader.load(spark, s.build(), 1);
-    FederatedData three = FederatedDataLoader.load(spark, s.build(), 3);
+    FederatedData one = FederatedDataLoader.load(sc, s.build(), 1);
+    FederatedData three = FederatedDataLoader.load(sc, s.build(), 3);
     List<ClientData> a = Specs.clients(one);
     List<ClientData> b = Specs.clients(three);
     assertEquals(1, one.partitioner().numPartitions());
@@ -38,7 +38,7 @@ class SyntheticSourceTest extends LocalSparkTest {
   void clientsHoldExactlyTheGeneratorsDataSplitBySeed() {
     Specs s = Specs.of(DataSpec.Source.SYNTHETIC, "");
     s.synthetic = new DataSpec.SyntheticSpec(0, 0, true, 5, 60, 10);
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     for (ClientData cd : Specs.clients(fd)) {
       ClientData expected = TrainTestSplit.split(cd.clientId(),
           SyntheticGenerator.generate(s.synthetic, s.seed, cd.clientId()), s.testFraction, s.seed);
@@ -53,7 +53,7 @@ class SyntheticSourceTest extends LocalSparkTest {
   void clientsSurviveSerializationWhenSpilledToDisk() {
     Specs s = Specs.of(DataSpec.Source.SYNTHETIC, "");
     s.synthetic = new DataSpec.SyntheticSpec(0.5, 0.5, false, 4, 60, 10);
-    FederatedData fd = FederatedDataLoader.load(spark, s.build(), 2);
+    FederatedData fd = FederatedDataLoader.load(sc, s.build(), 2);
     // DISK_ONLY serializes every ClientData record with the session's serializer.
     JavaRDD<ClientData> onDisk = fd.clients().map(cd -> cd).persist(StorageLevel.DISK_ONLY());
     Specs.assertSameClients(Specs.clients(fd), onDisk.collect());
@@ -65,7 +65,7 @@ class SyntheticSourceTest extends LocalSparkTest {
   void mismatchedFeatureCountIsReported() {
     Specs s = Specs.of(DataSpec.Source.SYNTHETIC, "");
     s.numFeatures = 784;
-    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(spark, s.build(), 2));
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc, s.build(), 2));
     assertTrue(e.getMessage().contains("data.num-features is 784"), e.getMessage());
   }
 }

@@ -38,7 +38,7 @@ class SimilarityNetworkTest extends LocalSparkTest {
   @Test
   void dataSpaceGraphRecoversTheGroups() throws IOException {
     DataSpec spec = clustered(1.0);
-    FederatedData fd = FederatedDataLoader.load(spark, spec, 3);
+    FederatedData fd = FederatedDataLoader.load(sc, spec, 3);
     int[] groups = ClientGroups.of(spec, 40);
     GraphOptions opt = GraphOptions.defaults(42).withK(5);
     SimilarityNetwork.Result net = SimilarityNetwork.build(fd, opt);
@@ -64,7 +64,7 @@ class SimilarityNetworkTest extends LocalSparkTest {
     assertTrue(json.contains("\"nodes\": 40"), json);
     fd.clients().unpersist(true);
 
-    FederatedData flat = FederatedDataLoader.load(spark, clustered(0.0), 3);
+    FederatedData flat = FederatedDataLoader.load(sc, clustered(0.0), 3);
     double none = SimilarityNetwork.build(flat, opt).graph().withinGroupShare(groups);
     System.out.printf("clustered 40x4, no shift: within-group edge share data %.3f%n", none);
     assertTrue(none < 0.5, "without a mean shift the groups are invisible to the data space: " + none);

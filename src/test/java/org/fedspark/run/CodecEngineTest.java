@@ -108,7 +108,7 @@ class CodecEngineTest extends LocalSparkTest {
   private SimulationResult run(Transport transport, String... overrides) {
     FedConfig cfg = FedConfig.parse(SMALL, "test", List.of(overrides));
     OutputDir out = new OutputDir(tmp.resolve("out" + System.nanoTime()).toString(), spark.sparkContext().hadoopConfiguration());
-    return new Simulation(spark, cfg, out, System.out, transport).run();
+    return new Simulation(sc, cfg, out, System.out, transport).run();
   }
 
   @Test
@@ -218,7 +218,7 @@ class CodecEngineTest extends LocalSparkTest {
     double[][] expected = {{0, 0, 0, 4}, {0, 0, 6, 0}, {0, 0, 0, 8}, {0, 8, 0, 0}};
     double[] sent = new double[4];
     for (int round = 1; round <= 4; round++) {
-      RoundAggregate a = engine.fit(round, new int[] {1}, RoundPlan.broadcast(Message.EMPTY), spec).aggregate();
+      RoundAggregate a = engine.fit(round, new int[] {1}, RoundPlan.broadcast(Message.EMPTY), spec, true).aggregate();
       assertArrayEquals(expected[round - 1], a.weightedSums().get("delta"), 0.0, "round " + round);
       for (int i = 0; i < 4; i++) {
         sent[i] += a.weightedSums().get("delta")[i];
@@ -233,7 +233,7 @@ class CodecEngineTest extends LocalSparkTest {
             Transport.Order.NATURAL), 100);
     for (int round = 1; round <= 2; round++) {
       assertArrayEquals(new double[] {0, 0, 0, 4},
-          without.fit(round, new int[] {1}, RoundPlan.broadcast(Message.EMPTY), spec).aggregate().weightedSums().get("delta"), 0.0);
+          without.fit(round, new int[] {1}, RoundPlan.broadcast(Message.EMPTY), spec, true).aggregate().weightedSums().get("delta"), 0.0);
     }
     without.close();
   }
@@ -393,7 +393,7 @@ class CodecEngineTest extends LocalSparkTest {
     for (VectorCodec down : new VectorCodec[] {org.fedspark.codec.Float32Codec.INSTANCE, Float64Codec.INSTANCE}) {
       RoundEngine engine = new RoundEngine(jsc, data, part, new ConstantClient(), Models.create("softmax", 2, 2, 1, 0), 1,
           new Transport(Float64Codec.INSTANCE, down, false, new LambdaStep(0, null, new double[1]), Transport.Order.NATURAL), 100);
-      Map<Integer, Message> decoded = engine.fit(1, new int[] {1, 3}, plan, AggregationSpec.weightedSums()).perClientDelivered();
+      Map<Integer, Message> decoded = engine.fit(1, new int[] {1, 3}, plan, AggregationSpec.weightedSums(), true).perClientDelivered();
       if (down.lossless()) {
         assertTrue(decoded.isEmpty(), "lossless: each client decoded what was sent");
       } else {

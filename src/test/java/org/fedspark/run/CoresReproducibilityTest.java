@@ -29,7 +29,7 @@ class CoresReproducibilityTest {
           "algorithm.name = " + alg,
           "train { client-fraction = 0.5, local-epochs = 1, batch-size = 8, lr = 0.05 }"), "test", List.of());
       OutputDir out = new OutputDir(tmp.resolve(alg + cores).toString(), spark.sparkContext().hadoopConfiguration());
-      SimulationResult r = new Simulation(spark, cfg, out, System.out).run();
+      SimulationResult r = new Simulation(spark.sparkContext(), cfg, out, System.out).run();
       List<Map<String, Object>> rows = new ArrayList<>();
       for (RoundMetrics m : r.metrics()) {
         Map<String, Object> c = new LinkedHashMap<>(m.asColumns());

@@ -31,7 +31,7 @@ class FashionMnistFedAvgTest {
           "partition { scheme = dirichlet, clients = 100, dirichlet-alpha = 0.5 }",
           "model.type = softmax",
           "train { client-fraction = 0.1, local-epochs = 1, batch-size = 32, lr = 0.05 }"), "test", List.of());
-      SimulationResult r = new Simulation(spark, cfg,
+      SimulationResult r = new Simulation(spark.sparkContext(), cfg,
           new OutputDir(tmp.toString(), spark.sparkContext().hadoopConfiguration()), System.out).run();
       assertEquals(RunStatus.COMPLETED, r.status());
       assertEquals(100, ((java.util.Map<?, ?>) r.summary().get("dataset")).get("clients"));

@@ -34,7 +34,7 @@ class FedSlrRunsTest extends LocalSparkTest {
   private SimulationResult run(String... overrides) {
     FedConfig cfg = FedConfig.parse(SMALL, "test", List.of(overrides));
     OutputDir out = new OutputDir(tmp.resolve("out" + System.nanoTime()).toString(), spark.sparkContext().hadoopConfiguration());
-    return new Simulation(spark, cfg, out, System.out).run();
+    return new Simulation(sc, cfg, out, System.out).run();
   }
 
   private static List<String> header(SimulationResult r) throws Exception {

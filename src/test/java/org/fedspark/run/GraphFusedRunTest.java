@@ -37,7 +37,7 @@ class GraphFusedRunTest extends LocalSparkTest {
   private SimulationResult run(String... overrides) {
     FedConfig cfg = FedConfig.parse(TINY, "test", List.of(overrides));
     OutputDir out = new OutputDir(tmp.resolve("out" + System.nanoTime()).toString(), spark.sparkContext().hadoopConfiguration());
-    return new Simulation(spark, cfg, out, System.out).run();
+    return new Simulation(sc, cfg, out, System.out).run();
   }
 
   private static Path dir(SimulationResult r) {

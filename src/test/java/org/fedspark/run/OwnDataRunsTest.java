@@ -27,7 +27,7 @@ class OwnDataRunsTest extends LocalSparkTest {
   private SimulationResult run(String conf, String... overrides) throws Exception {
     FedConfig cfg = FedConfig.parse(conf, "test", List.of(overrides));
     OutputDir out = new OutputDir(tmp.resolve("out" + System.nanoTime()).toString(), spark.sparkContext().hadoopConfiguration());
-    return new Simulation(spark, cfg, out, System.out).run();
+    return new Simulation(sc, cfg, out, System.out).run();
   }
 
   private static List<String> lines(SimulationResult r, String file) throws Exception {

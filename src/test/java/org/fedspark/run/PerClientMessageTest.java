@@ -83,7 +83,7 @@ class PerClientMessageTest extends LocalSparkTest {
         personal.put(c, Message.builder().vector("mine", new double[] {100 * c + round}).build());
       }
       RoundPlan plan = new RoundPlan(Message.builder().scalar("shared", 5).build(), personal);
-      RoundEngine.RoundResult r = engine.fit(round, sampled, plan, spec);
+      RoundEngine.RoundResult r = engine.fit(round, sampled, plan, spec, true);
       SortedMap<Integer, Message> got = r.aggregate().collected();
       assertEquals(Set.of(1, 4, 8), got.keySet());
       for (int c : sampled) {
@@ -133,7 +133,7 @@ class PerClientMessageTest extends LocalSparkTest {
     var data = jsc.parallelizePairs(clients).partitionBy(part).values();
     RoundEngine engine = new RoundEngine(jsc, data, part, new ServerModelClient(),
         Models.create("softmax", 2, 2, 1, 0), 1, Float64Codec.INSTANCE, 1);
-    engine.fit(1, new int[] {2}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums());
+    engine.fit(1, new int[] {2}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums(), true);
     Map<Integer, Message> personal = new HashMap<>();
     for (int c = 0; c < n; c++) {
       // W = 0, b = (0, 1) for odd clients (predicts class 1: right), (1, 0) for even ones (wrong)
@@ -163,7 +163,7 @@ class PerClientMessageTest extends LocalSparkTest {
     RoundEngine engine = new RoundEngine(jsc, data, part, new ServerModelClient(),
         Models.create("softmax", 2, 2, 1, 0), 1, Float64Codec.INSTANCE, 1);
     for (int round = 1; round <= 4; round++) {
-      engine.fit(round, new int[] {0, 3}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums());
+      engine.fit(round, new int[] {0, 3}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums(), true);
     }
     try (var files = java.nio.file.Files.walk(dir)) {
       assertEquals(1, files.filter(p -> p.getFileName().toString().startsWith("rdd-")).count(),
@@ -202,13 +202,13 @@ class PerClientMessageTest extends LocalSparkTest {
   void clientMetricsAreCombinedOverTheReportingParticipantsAndANonFiniteStateIsDivergence() {
     RoundEngine engine = engineWithoutData(new ReportingClient(), 9, 4, 5);
     RoundEngine.RoundResult r = engine.fit(1, new int[] {1, 4, 8}, RoundPlan.broadcast(Message.EMPTY),
-        AggregationSpec.weightedSums());
+        AggregationSpec.weightedSums(), true);
     // id_mean: all three report, (1 + 4 + 8)/3; id_sum: client 8 does not report it, 1 + 4
     assertEquals(13.0 / 3, r.traffic().clientMetrics().get("id_mean"), 1e-15);
     assertEquals(5.0, r.traffic().clientMetrics().get("id_sum"), 0.0);
     assertEquals(1.0, r.traffic().valuesHeld(), 0.0, "each participant holds one value of state and receives nothing");
     DivergenceException e = org.junit.jupiter.api.Assertions.assertThrows(DivergenceException.class,
-        () -> engine.fit(2, new int[] {1, 4, 8}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums()));
+        () -> engine.fit(2, new int[] {1, 4, 8}, RoundPlan.broadcast(Message.EMPTY), AggregationSpec.weightedSums(), true));
     assertTrue(e.getMessage().contains("client 4") && e.getMessage().contains("'w'"), e.getMessage());
     engine.close();
   }

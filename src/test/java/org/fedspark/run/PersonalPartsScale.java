@@ -68,7 +68,7 @@ public final class PersonalPartsScale {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     FedConfig cfg = FedConfig.parse(String.join("\n", "data.source = fashion-mnist",
         "partition { scheme = iid, clients = " + clients + " }", "model.type = softmax"), "scale", List.of());
-    FederatedData fed = FederatedDataLoader.load(spark, DataSpecs.from(cfg), partitions);
+    FederatedData fed = FederatedDataLoader.load(spark.sparkContext(), DataSpecs.from(cfg), partitions);
     Model model = Models.create("softmax", fed.info().numFeatures(), fed.info().numClasses(), 0, 0);
     int d = model.layout().size();
     RoundEngine engine = new RoundEngine(jsc, fed.clients(), fed.partitioner(), new ServerPartClient(), model, 42,

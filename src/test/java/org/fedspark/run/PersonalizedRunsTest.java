@@ -39,7 +39,7 @@ class PersonalizedRunsTest extends LocalSparkTest {
   private SimulationResult run(String... overrides) {
     FedConfig cfg = FedConfig.parse(SMALL, "test", List.of(overrides));
     OutputDir out = new OutputDir(tmp.resolve("out" + System.nanoTime()).toString(), spark.sparkContext().hadoopConfiguration());
-    return new Simulation(spark, cfg, out, System.out).run();
+    return new Simulation(sc, cfg, out, System.out).run();
   }
 
   private static JsonNode summary(SimulationResult r) throws Exception {

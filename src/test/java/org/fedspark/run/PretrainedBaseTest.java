@@ -65,7 +65,7 @@ class PretrainedBaseTest extends LocalSparkTest {
 
   private OutputDir run(String config, String... overrides) {
     OutputDir out = new OutputDir(tmp.resolve("out" + System.nanoTime()).toString(), spark.sparkContext().hadoopConfiguration());
-    SimulationResult r = new Simulation(spark, FedConfig.parse(config, "test", List.of(overrides)), out, System.out).run();
+    SimulationResult r = new Simulation(sc, FedConfig.parse(config, "test", List.of(overrides)), out, System.out).run();
     assertEquals(RunStatus.COMPLETED, r.status(), r.message());
     return out;
   }
@@ -97,13 +97,13 @@ class PretrainedBaseTest extends LocalSparkTest {
   void theBaseIsTheSavedGlobalModelExactly() {
     OutputDir base = base();
     FedConfig cfg = FedConfig.parse(SMALL, "test", with(base.uri()));
-    Model m = Simulation.withBase(spark, cfg, mlp());
+    Model m = Simulation.withBase(sc, cfg, mlp());
     assertTrue(m instanceof Pretrained);
     double[] saved = savedGlobal(base, m);
     assertTrue(Arrays.equals(saved, m.initialParams(new java.util.SplittableRandom(1))), "bit for bit");
     assertFalse(Arrays.equals(saved, InitialParams.of(mlp(), 7)), "not the random initialization");
     Model plain = mlp();
-    org.junit.jupiter.api.Assertions.assertSame(plain, Simulation.withBase(spark, FedConfig.parse(SMALL, "test", List.of()), plain));
+    org.junit.jupiter.api.Assertions.assertSame(plain, Simulation.withBase(sc, FedConfig.parse(SMALL, "test", List.of()), plain));
   }
 
   /**
@@ -160,7 +160,7 @@ class PretrainedBaseTest extends LocalSparkTest {
     // a run with personal blocks saved no global model, so it cannot be a base
     String noGlobal = personal.uri();
     ConfigException e = assertThrows(ConfigException.class,
-        () -> Simulation.withBase(spark, FedConfig.parse(SMALL, "test", with(noGlobal)), mlp()));
+        () -> Simulation.withBase(sc, FedConfig.parse(SMALL, "test", with(noGlobal)), mlp()));
     assertTrue(e.getMessage().startsWith("key 'model.base'") && e.getMessage().contains("no global model"), e.getMessage());
   }
 
@@ -168,7 +168,7 @@ class PretrainedBaseTest extends LocalSparkTest {
   void aBaseOfAnotherShapeIsRefused() {
     OutputDir base = base();
     ConfigException e = assertThrows(ConfigException.class,
-        () -> Simulation.withBase(spark, FedConfig.parse(SMALL, "test", with(base.uri())), Models.create("mlp", 20, 5, 8, 0.0)));
+        () -> Simulation.withBase(sc, FedConfig.parse(SMALL, "test", with(base.uri())), Models.create("mlp", 20, 5, 8, 0.0)));
     assertTrue(e.getMessage().startsWith("key 'model.base'"), e.getMessage());
   }
 
@@ -189,7 +189,7 @@ class PretrainedBaseTest extends LocalSparkTest {
     assertTrue(ok.exists("models"));
     for (String[] bad : List.of(new String[] {"data.holdout-fraction=0.2"}, new String[] {"run.seed=4"},
         new String[] {"data.use-holdout=true"})) {
-      ConfigException e = assertThrows(ConfigException.class, () -> Simulation.withBase(spark,
+      ConfigException e = assertThrows(ConfigException.class, () -> Simulation.withBase(sc,
           FedConfig.parse(POOLED, "test", with(base.uri(), bad)), Models.create("mlp", 8, 3, 8, 0.0)));
       assertTrue(e.getMessage().contains("key 'model.base'") && e.getMessage().contains(bad[0].split("=")[0]), e.getMessage());
     }

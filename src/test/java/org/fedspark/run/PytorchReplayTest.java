@@ -61,10 +61,10 @@ class PytorchReplayTest extends LocalSparkTest {
     assumeTorch();
     FedConfig cfg = FedConfig.parse(SMALL, "test", List.of());
     OutputDir runDir = new OutputDir(tmp.resolve("run").toString(), spark.sparkContext().hadoopConfiguration());
-    SimulationResult run = new Simulation(spark, cfg, runDir, System.out).run();
+    SimulationResult run = new Simulation(sc, cfg, runDir, System.out).run();
     assertEquals(RunStatus.COMPLETED, run.status());
     Path workload = tmp.resolve("workload");
-    WorkloadExport.write(spark, cfg, new OutputDir(workload.toString(), spark.sparkContext().hadoopConfiguration()));
+    WorkloadExport.write(sc, cfg, new OutputDir(workload.toString(), spark.sparkContext().hadoopConfiguration()));
 
     JsonNode result = runScript(workload);
     List<Map<String, Double>> fed = PytorchComparison.columns(run.metrics());

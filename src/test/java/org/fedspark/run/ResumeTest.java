@@ -44,7 +44,7 @@ class ResumeTest extends LocalSparkTest {
   }
 
   private SimulationResult run(OutputDir out, String... overrides) {
-    return new Simulation(spark, FedConfig.parse(SMALL, "test", List.of(overrides)), out, System.out).run();
+    return new Simulation(sc, FedConfig.parse(SMALL, "test", List.of(overrides)), out, System.out).run();
   }
 
   /** metrics.csv without the wall-clock columns. */
@@ -106,7 +106,7 @@ class ResumeTest extends LocalSparkTest {
     List<String> overrides = new ArrayList<>(List.of(sets));
     overrides.add("run.rounds=16");
     overrides.add("spark.master=local[2]");
-    SimulationResult resumed = Simulation.resume(spark, killed, overrides, System.out);
+    SimulationResult resumed = Simulation.resume(sc, killed, overrides, System.out);
     assertEquals(RunStatus.COMPLETED, resumed.status());
     int after = summary(killed).get("run").get("resumed_after_round").asInt();
     assertTrue(after >= 4 && after < 16, "resumed after round " + after);
@@ -139,11 +139,11 @@ class ResumeTest extends LocalSparkTest {
         new String[] {"algorithm.name=fedavg", "codec.uplink=topk", "codec.topk-fraction=0.1"})) {
       String name = sets[0].substring(sets[0].indexOf('=') + 1) + sets.length;
       OutputDir killed = dir(name);
-      Simulation sim = new Simulation(spark, FedConfig.parse(SMALL, "test", List.of(sets)), killed, System.out)
+      Simulation sim = new Simulation(sc, FedConfig.parse(SMALL, "test", List.of(sets)), killed, System.out)
           .killAfterRound(10);
       assertThrows(Simulation.SimulatedKill.class, sim::run);
       assertEquals("running", summary(killed).get("status").asText());
-      Simulation.resume(spark, killed, List.of(), System.out);
+      Simulation.resume(sc, killed, List.of(), System.out);
       assertEquals(8, summary(killed).get("run").get("resumed_after_round").asInt(), name);
       OutputDir straight = dir(name + "-straight");
       run(straight, sets);
@@ -154,11 +154,11 @@ class ResumeTest extends LocalSparkTest {
   @Test
   void aResumeWithAnotherConfigurationIsRefusedNamingTheKeys() {
     OutputDir killed = dir("changed");
-    Simulation sim = new Simulation(spark, FedConfig.parse(SMALL, "test", List.of("algorithm.name=fedavg")), killed,
+    Simulation sim = new Simulation(sc, FedConfig.parse(SMALL, "test", List.of("algorithm.name=fedavg")), killed,
         System.out).killAfterRound(5);
     assertThrows(Simulation.SimulatedKill.class, sim::run);
     ConfigException e = assertThrows(ConfigException.class,
-        () -> Simulation.resume(spark, killed, List.of("train.lr=0.1", "train.local-epochs=3"), System.out));
+        () -> Simulation.resume(sc, killed, List.of("train.lr=0.1", "train.local-epochs=3"), System.out));
     assertTrue(e.getMessage().contains("train.lr (was 0.05, now 0.1)"), e.getMessage());
     assertTrue(e.getMessage().contains("train.local-epochs (was 2, now 3)"), e.getMessage());
     // a new run into the directory is refused too, pointing at resume
@@ -174,14 +174,14 @@ class ResumeTest extends LocalSparkTest {
       assertTrue(e.getMessage().contains("is in use by another fedspark run"), e.getMessage());
       assertFalse(live.exists("config.conf"), "nothing was written");
       live.writeString("config.conf", "run.rounds = 3\n");
-      assertThrows(ConfigException.class, () -> Simulation.resume(spark, live, List.of(), System.out));
+      assertThrows(ConfigException.class, () -> Simulation.resume(sc, live, List.of(), System.out));
     }
   }
 
   @Test
   void aHalfWrittenResumePointIsNeverUsed() throws Exception {
     OutputDir killed = dir("half");
-    Simulation sim = new Simulation(spark, FedConfig.parse(SMALL, "test", List.of("algorithm.name=ditto")), killed,
+    Simulation sim = new Simulation(sc, FedConfig.parse(SMALL, "test", List.of("algorithm.name=ditto")), killed,
         System.out).killAfterRound(9);
     assertThrows(Simulation.SimulatedKill.class, sim::run);
     // a kill while round 12's point was being written: files, but no _COMPLETE
@@ -189,7 +189,7 @@ class ResumeTest extends LocalSparkTest {
     Files.createDirectories(half.resolve("clients"));
     Files.write(half.resolve("server.bin"), new byte[] {1, 2, 3});
     assertEquals(8, ResumePoint.latest(killed).orElseThrow().round);
-    Simulation.resume(spark, killed, List.of(), System.out);
+    Simulation.resume(sc, killed, List.of(), System.out);
     assertEquals(8, summary(killed).get("run").get("resumed_after_round").asInt());
     assertEquals("completed", summary(killed).get("status").asText());
   }

@@ -22,7 +22,7 @@ class RoundBenchmarkTest extends LocalSparkTest {
   @Test
   @SuppressWarnings("unchecked")
   void interleavedRoundsGiveEveryFigureAndIdenticalModels() {
-    Map<String, Object> r = new RoundBenchmark(spark, FedConfig.parse(TINY, "test", List.of())).run(8, 3);
+    Map<String, Object> r = new RoundBenchmark(sc, FedConfig.parse(TINY, "test", List.of())).run(8, 3);
     assertEquals(true, r.get("models_identical"));
     assertEquals(8, r.get("pairs"));
     assertEquals(5, r.get("steady_pairs"));
@@ -74,10 +74,10 @@ class RoundBenchmarkTest extends LocalSparkTest {
 
   @Test
   void statefulAlgorithmsAndLossyCodecsAreRefused() {
-    RoundBenchmark ditto = new RoundBenchmark(spark, FedConfig.parse(TINY, "test", List.of("algorithm.name=ditto")));
+    RoundBenchmark ditto = new RoundBenchmark(sc, FedConfig.parse(TINY, "test", List.of("algorithm.name=ditto")));
     ConfigException e = assertThrows(ConfigException.class, () -> ditto.run(4, 1));
     assertTrue(e.getMessage().startsWith("key 'algorithm.name' = ditto"), e.getMessage());
-    RoundBenchmark f32 = new RoundBenchmark(spark, FedConfig.parse(TINY, "test", List.of("codec.uplink=float32")));
+    RoundBenchmark f32 = new RoundBenchmark(sc, FedConfig.parse(TINY, "test", List.of("codec.uplink=float32")));
     e = assertThrows(ConfigException.class, () -> f32.run(4, 1));
     assertTrue(e.getMessage().startsWith("key 'codec.uplink' = float32"), e.getMessage());
   }

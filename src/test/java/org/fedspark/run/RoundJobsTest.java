@@ -129,7 +129,7 @@ class RoundJobsTest extends LocalSparkTest {
       drainListeners();
       seen.clear();
       int[] sampled = {1, 2, 17}; // partitions 0 and 4
-      RoundAggregate a = engine.fit(1, sampled, RoundPlan.broadcast(Message.EMPTY), new AggregationSpec("weight", Set.of()))
+      RoundAggregate a = engine.fit(1, sampled, RoundPlan.broadcast(Message.EMPTY), new AggregationSpec("weight", Set.of()), true)
           .aggregate();
       drainListeners();
       assertEquals(1, seen.jobs.size(), "jobs of one round");
@@ -140,10 +140,21 @@ class RoundJobsTest extends LocalSparkTest {
 
       seen.clear();
       RoundAggregate none = engine.fit(2, new int[0], RoundPlan.broadcast(Message.EMPTY),
-          new AggregationSpec("weight", Set.of())).aggregate();
+          new AggregationSpec("weight", Set.of()), true).aggregate();
       drainListeners();
       assertEquals(0, none.numUpdates());
       assertEquals(0, seen.taskPartitions.size(), "no sampled client, no task");
+
+      // The upload-shape figures (a sort of every upload) are measured only for a round whose row is written.
+      RoundEngine.RoundTraffic measured = engine.fit(3, sampled, RoundPlan.broadcast(Message.EMPTY),
+          new AggregationSpec("weight", Set.of()), true).traffic();
+      RoundEngine.RoundTraffic skipped = engine.fit(4, sampled, RoundPlan.broadcast(Message.EMPTY),
+          new AggregationSpec("weight", Set.of()), false).traffic();
+      assertEquals(1.0, measured.uploadDistinct(), "each upload is one value repeated");
+      assertEquals(1.0, measured.uploadRuns());
+      assertEquals(0.0, skipped.uploadDistinct());
+      assertEquals(0.0, skipped.uploadRuns());
+      assertEquals(measured.uplinkBytes(), skipped.uplinkBytes(), "everything else is measured alike");
     } finally {
       spark.sparkContext().removeSparkListener(seen);
       engine.close();
@@ -165,7 +176,7 @@ class RoundJobsTest extends LocalSparkTest {
       for (int t = 0; t < rounds.length; t++) {
         seen.clear();
         RoundAggregate a = engine.fit(t + 1, rounds[t], RoundPlan.broadcast(Message.EMPTY),
-            new AggregationSpec("weight", Set.of())).aggregate();
+            new AggregationSpec("weight", Set.of()), true).aggregate();
         drainListeners();
         assertEquals(1, seen.jobs.size(), "round " + (t + 1) + ": one job, no second one to materialize the state");
         assertEquals(5, seen.taskPartitions.size(), "every partition moves its state forward");

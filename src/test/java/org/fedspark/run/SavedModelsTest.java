@@ -32,7 +32,7 @@ class SavedModelsTest extends LocalSparkTest {
 
   private OutputDir run(String... overrides) {
     OutputDir out = new OutputDir(tmp.resolve("out" + System.nanoTime()).toString(), spark.sparkContext().hadoopConfiguration());
-    SimulationResult r = new Simulation(spark, FedConfig.parse(SMALL, "test", List.of(overrides)), out, System.out).run();
+    SimulationResult r = new Simulation(sc, FedConfig.parse(SMALL, "test", List.of(overrides)), out, System.out).run();
     assertEquals(RunStatus.COMPLETED, r.status());
     return out;
   }
@@ -55,7 +55,7 @@ class SavedModelsTest extends LocalSparkTest {
     Row b2 = m.filter("kind = 'personal' AND client = 3 AND block = 'b2'").first();
     assertEquals(List.of(5), b2.getList(b2.fieldIndex("shape")));
 
-    ModelEvaluation e = ModelEvaluation.of(spark, out, List.of());
+    ModelEvaluation e = ModelEvaluation.of(sc, out, List.of());
     assertEquals(6, e.round());
     assertEquals(7, e.reported().size());
     assertEquals(List.of(), e.differences(), "evaluate reproduces the run's last row bit for bit");
@@ -63,10 +63,47 @@ class SavedModelsTest extends LocalSparkTest {
   }
 
   @Test
+  void sparkReadsTheFilesAsSparkWouldHaveWrittenThemAndARetriedWriteLeavesOneWholeFile() throws Exception {
+    // Parquet's own writer, not Spark SQL's: Spark must infer exactly the declared schema (types,
+    // nullability, lists of non-null elements) from the files alone.
+    OutputDir out = run("algorithm.name=ditto");
+    assertEquals(SavedModels.schema().asNullable(), models(out).schema(), "Spark reads every file column as nullable");
+    // The Parquet schema is the one Spark SQL itself writes for these rows.
+    java.nio.file.Path bySpark = tmp.resolve("by-spark");
+    spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(1, "global", null, null, "b",
+        new Integer[] {2}, new double[] {1, 2})), SavedModels.schema()).write().parquet(bySpark.toString());
+    java.nio.file.Path part;
+    try (var files = java.nio.file.Files.list(bySpark)) {
+      part = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile
+        .fromPath(new org.apache.hadoop.fs.Path(part.toString()), sc.hadoopConfiguration()))) {
+      assertEquals(reader.getFooter().getFileMetaData().getSchema(), ModelsParquet.SCHEMA);
+    }
+
+    org.fedspark.model.ParamLayout layout = org.fedspark.model.ParamLayout.builder().matrix("W", 2, 3).bias("b", 2).build();
+    double[] a = {1, -0.0, Math.PI, Double.MIN_VALUE, 5, 6, 7, Double.MAX_VALUE};
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(tmp.resolve("retry").toString(), "part-00000.parquet");
+    ModelsParquet.write(sc.hadoopConfiguration(), file, layout, List.of(new ModelsParquet.Model(1, "personal", 4, "n4", a)));
+    // a second attempt of the same task (same rows) over a finished file: still one whole file
+    ModelsParquet.write(sc.hadoopConfiguration(), file, layout, List.of(new ModelsParquet.Model(1, "personal", 4, "n4", a)));
+    List<Row> rows = spark.read().parquet(file.getParent().toString()).orderBy("block").collectAsList();
+    assertEquals(2, rows.size(), "W and b, once");
+    List<Double> w = rows.get(0).getList(rows.get(0).fieldIndex("values"));
+    assertEquals(List.of(1.0, -0.0, Math.PI, Double.MIN_VALUE, 5.0, 6.0), w, "bit for bit");
+    assertEquals(List.of(2, 3), rows.get(0).getList(rows.get(0).fieldIndex("shape")));
+    assertEquals("n4", rows.get(1).getString(rows.get(1).fieldIndex("client_name")));
+    try (var files = java.nio.file.Files.list(tmp.resolve("retry"))) {
+      assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList(),
+          "no partial file is left");
+    }
+  }
+
+  @Test
   void aGlobalModelAlgorithmSavesOnlyTheGlobalModel() {
     OutputDir out = run("algorithm.name=fedavg");
     assertEquals(0, models(out).filter("kind = 'personal'").count(), "FedAvg's clients use the global model");
-    ModelEvaluation e = ModelEvaluation.of(spark, out, List.of());
+    ModelEvaluation e = ModelEvaluation.of(sc, out, List.of());
     assertEquals(List.of(), e.differences());
     assertEquals(e.columns().get("global_acc"), e.columns().get("personalized_acc_weighted"));
   }
@@ -74,19 +111,19 @@ class SavedModelsTest extends LocalSparkTest {
   @Test
   void otherDataIsEvaluatedButNotComparedAndOtherModelsAreRefused() {
     OutputDir out = run("algorithm.name=local");
-    ModelEvaluation e = ModelEvaluation.of(spark, out, List.of("data.test-fraction=0.5"));
+    ModelEvaluation e = ModelEvaluation.of(sc, out, List.of("data.test-fraction=0.5"));
     assertTrue(e.reported().isEmpty(), "nothing to compare on other data");
     assertTrue(e.columns().get("personalized_acc_mean") > 0.2, e.columns().toString());
     assertTrue(Double.isNaN(e.columns().get("global_acc")), "local-only has no global model");
     ConfigException bad = assertThrows(ConfigException.class,
-        () -> ModelEvaluation.of(spark, out, List.of("model.hidden=8")));
+        () -> ModelEvaluation.of(sc, out, List.of("model.hidden=8")));
     assertTrue(bad.getMessage().contains("'model.hidden'"), bad.getMessage());
   }
 
   @Test
   void withoutSavedModelsEvaluateSaysWhy() {
     OutputDir out = run("algorithm.name=fedavg", "run.save-models=false");
-    ConfigException e = assertThrows(ConfigException.class, () -> ModelEvaluation.of(spark, out, List.of()));
+    ConfigException e = assertThrows(ConfigException.class, () -> ModelEvaluation.of(sc, out, List.of()));
     assertTrue(e.getMessage().contains("no saved models"), e.getMessage());
   }
 }

@@ -38,7 +38,7 @@ class SimulationTest extends LocalSparkTest {
   private SimulationResult run(String conf, String... overrides) {
     FedConfig cfg = FedConfig.parse(conf, "test", List.of(overrides));
     OutputDir out = new OutputDir(tmp.resolve("out" + System.nanoTime()).toString(), spark.sparkContext().hadoopConfiguration());
-    return new Simulation(spark, cfg, out, System.out).run();
+    return new Simulation(sc, cfg, out, System.out).run();
   }
 
   @Test
@@ -137,12 +137,12 @@ class SimulationTest extends LocalSparkTest {
     String dir = tmp.resolve("same").toString();
     FedConfig cfg = FedConfig.parse(SMALL, "test", List.of("run.rounds=2", "run.eval-every=1"));
     OutputDir out = new OutputDir(dir, spark.sparkContext().hadoopConfiguration());
-    assertEquals(RunStatus.COMPLETED, new Simulation(spark, cfg, out, System.out).run().status());
+    assertEquals(RunStatus.COMPLETED, new Simulation(sc, cfg, out, System.out).run().status());
     byte[] before = Files.readAllBytes(Path.of(dir, "metrics.csv"));
-    ConfigException e = assertThrows(ConfigException.class, () -> new Simulation(spark, cfg, out, System.out).run());
+    ConfigException e = assertThrows(ConfigException.class, () -> new Simulation(sc, cfg, out, System.out).run());
     assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
     assertArrayEquals(before, Files.readAllBytes(Path.of(dir, "metrics.csv")), "the refused run touched nothing");
-    SimulationResult again = new Simulation(spark, cfg.with(List.of("run.overwrite=true", "run.rounds=1")), out, System.out).run();
+    SimulationResult again = new Simulation(sc, cfg.with(List.of("run.overwrite=true", "run.rounds=1")), out, System.out).run();
     assertEquals(RunStatus.COMPLETED, again.status());
     assertEquals(2, Files.readAllLines(Path.of(dir, "metrics.csv")).size(), "header and round 1 of the new run");
     String conf = Files.readString(Path.of(dir, "config.conf"));

@@ -91,7 +91,7 @@ class StragglerRoundTest extends LocalSparkTest {
     RoundEngine engine = new RoundEngine(jsc, data, part, new IdClient(), MODEL, 7, Float64Codec.INSTANCE, 5);
     engine.stragglers(Stragglers.from(config("fedprox", mode)));
     RoundPlan plan = RoundPlan.broadcast(Message.EMPTY);
-    RoundEngine.RoundResult r = engine.fit(3, SAMPLED, plan, new AggregationSpec("weight", Set.of("seen")));
+    RoundEngine.RoundResult r = engine.fit(3, SAMPLED, plan, new AggregationSpec("weight", Set.of("seen")), true);
     engine.close();
     return r.aggregate();
   }

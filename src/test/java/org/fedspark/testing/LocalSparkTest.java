@@ -1,5 +1,6 @@
 package org.fedspark.testing;
 
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.fedspark.run.SparkSessions;
 import org.junit.jupiter.api.AfterAll;
@@ -11,10 +12,13 @@ import org.junit.jupiter.api.BeforeAll;
  */
 public abstract class LocalSparkTest {
   protected static SparkSession spark;
+  /** {@code spark}'s context, what fedspark's run, data and model APIs take. */
+  protected static SparkContext sc;
 
   @BeforeAll
   static void startSpark() {
     spark = SparkSessions.local(2);
+    sc = spark.sparkContext();
   }
 
   @AfterAll
