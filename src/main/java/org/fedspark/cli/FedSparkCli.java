@@ -38,7 +38,6 @@ public final class FedSparkCli implements Runnable {
    * returned as failed ("Shutdown hook called before final status was reported").
    */
   public static void main(String[] args) {
-System.err.printf("T %-20s %.3f%n", "main", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
     int code = execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
     if (code == 0 && "cluster".equals(System.getProperty("spark.submit.deployMode"))) {
       return;

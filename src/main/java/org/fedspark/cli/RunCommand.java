@@ -48,16 +48,13 @@ final class RunCommand implements Callable<Integer> {
       sets.add(Keys.OVERWRITE.path() + "=true");
     }
     FedConfig cfg = FedSpark.loadConfig(configPath, sets);
-System.err.printf("T %-20s %.3f%n", "config", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
     String dir = FedSpark.outputDir(cfg, out);
     // Everything checkable is checked before Spark starts and before the output directory is written.
     Preflight.check(cfg, dir, Preflight.hadoopConf(cfg));
     ErrorHandler.outputDir(dir);
     StopRequest.install();
-System.err.printf("T %-20s %.3f%n", "preflight", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
     SparkContext sc = SparkSessions.start("fedspark " + cfg.getString(Keys.RUN_NAME), cfg.getString(Keys.MASTER),
         cfg.getBoolean(Keys.UI), cfg.sparkConf());
-System.err.printf("T %-20s %.3f%n", "spark", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
     try {
       if (StopRequest.requested() != null) {
         System.err.println("fedspark: " + StopRequest.requested() + " before the run started; nothing was run");

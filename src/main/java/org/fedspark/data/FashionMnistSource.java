@@ -88,7 +88,6 @@ final class FashionMnistSource {
     } catch (java.util.concurrent.CompletionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : e;
     }
-System.err.printf("T %-20s %.3f%n", "read", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
     checkPair(root, "train", trainImages, trainLabels);
     checkPair(root, "t10k", testImages, testLabels);
     if (trainImages.rows() != testImages.rows() || trainImages.cols() != testImages.cols()) {
@@ -115,10 +114,8 @@ System.err.printf("T %-20s %.3f%n", "read", java.lang.management.ManagementFacto
     ClientPlan plan = ClientPlan.of(raw, spec.partition().clients(), spec.testFraction(), spec.emptyClients(),
         Partitioning.describe(partitioner, spec));
 
-System.err.printf("T %-20s %.3f%n", "plan", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     Broadcast<Table> table = jsc.broadcast(new Table(pixels, labelBytes, plan.clientOf(), width));
-System.err.printf("T %-20s %.3f%n", "broadcast", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
     ClientPartitioner layout = new ClientPartitioner(plan.numClients(), numPartitions);
     long seed = spec.seed();
     double testFraction = spec.testFraction();
@@ -144,7 +141,6 @@ System.err.printf("T %-20s %.3f%n", "broadcast", java.lang.management.Management
       }
       return out.iterator();
     }, true);
-System.err.printf("T %-20s %.3f%n", "beforefinish", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
     return Federations.finish(clients, layout, name + " / " + Partitioning.describe(partitioner, spec), width, NUM_CLASSES);
   }
 

@@ -207,7 +207,6 @@ public final class Simulation {
           : cfg.getInt(Keys.PARTITIONS) > 0 ? new ClusterInfo.PartitionChoice(cfg.getInt(Keys.PARTITIONS), Keys.PARTITIONS.path())
           : ClusterInfo.defaultPartitions(sc);
       report.notePartitions(choice.how(), sc.defaultParallelism());
-System.err.printf("T %-20s %.3f%n", "loaded", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
       fed = FederatedDataLoader.load(sc, spec, choice.count());
       noteExecutorBlas(report, fed);
       if (fed.info().clientNames() != null) {
@@ -225,10 +224,8 @@ System.err.printf("T %-20s %.3f%n", "loaded", java.lang.management.ManagementFac
           sc.master(), fed.partitioner().numPartitions(), report.blas(), out.uri());
       int[] groups = org.fedspark.data.ClientGroups.of(spec, fed.info().numClients());
       runRounds(jsc, fed, model, alg, transport, report, rows, groups, from);
-System.err.printf("T %-20s %.3f%n", "loopdone", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
       noteExecutorBlas(report, fed); // again: executors that replaced lost ones
       report.finish(RunStatus.COMPLETED, "", rows);
-System.err.printf("T %-20s %.3f%n", "finished", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
       return new SimulationResult(RunStatus.COMPLETED, "", List.copyOf(rows), report.summary(), out.uri());
     } catch (DivergenceException e) {
       LOG.error(e.getMessage());
@@ -393,7 +390,6 @@ System.err.printf("T %-20s %.3f%n", "finished", java.lang.management.ManagementF
       report.noteValuesPerClient(valuesHeld);
     }
     int first = from == null ? 1 : from.round + 1;
-System.err.printf("T %-20s %.3f%n", "engine", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
     try (Progress progress = new Progress(alg.name(), rounds, first - 1, cfg.getEnum(Keys.PROGRESS, Progress.Mode.class),
         console)) {
       roundsDone = first - 1;
@@ -440,7 +436,6 @@ System.err.printf("T %-20s %.3f%n", "engine", java.lang.management.ManagementFac
         }
         if (t == rounds) {
           if (cfg.getBoolean(Keys.SAVE_MODELS)) {
-System.err.printf("T %-20s %.3f%n", "lastround", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()/1e3);
             saveModels(engine, server, t, model, fed);
           }
         } else if (resumes.due(t, System.nanoTime())) {

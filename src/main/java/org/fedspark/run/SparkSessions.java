@@ -66,7 +66,12 @@ public final class SparkSessions {
     } else {
       extra.forEach(conf::set);
     }
-    if (!isLocal(effectiveMaster)) {
+    if (isLocal(effectiveMaster)) {
+      // Executors share the driver's JVM and read a broadcast's value from the driver's memory: the
+      // compressed pieces Spark makes for other JVMs are read only if that value was evicted, and
+      // compressing them cost ~0.1 s of the data's 55 MB broadcast (fmnist-fedavg.conf).
+      conf.setIfMissing("spark.broadcast.compress", "false");
+    } else {
       if (!submitted) {
         shipJar(conf, effectiveMaster);
       }

@@ -1,0 +1,31 @@
+package org.fedspark.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.fedspark.testing.LocalSparkTest;
+import org.junit.jupiter.api.Test;
+
+/** The embedded Spark a run starts: loopback only, no UI, no Spark SQL until something asks for it. */
+class SparkSessionsTest extends LocalSparkTest {
+  @Test
+  void anEmbeddedSparkIsLoopbackOnlyWithoutUiAndSkipsCompressingBroadcasts() {
+    SparkConf conf = sc.getConf();
+    assertEquals("127.0.0.1", conf.get("spark.driver.bindAddress"));
+    assertEquals("127.0.0.1", conf.get("spark.driver.host"));
+    assertEquals("false", conf.get("spark.ui.enabled"));
+    assertTrue(sc.ui().isEmpty(), "no web UI");
+    assertEquals("false", conf.get("spark.broadcast.compress"), "local executors read the driver's value");
+  }
+
+  @Test
+  void sqlReusesTheRunsContext() {
+    SparkSession s = SparkSessions.sql(sc);
+    assertTrue(s.sparkContext() == sc, "the session is made on the run's context, not a new one");
+    assertTrue(SparkSessions.sql(sc) == s, "and made once");
+    assertFalse(sc.isStopped());
+  }
+}
