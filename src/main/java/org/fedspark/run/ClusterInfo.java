@@ -109,9 +109,13 @@ public final class ClusterInfo {
 
   /**
    * The BLAS/LAPACK each executor holding a partition of {@code rdd} uses ({@link Blas#describe}),
-   * as implementation → executor ids (sorted). The job runs one trivial task per partition.
+   * as implementation → executor ids (sorted). The job runs one trivial task per partition; on a
+   * local master the one executor is the driver's JVM, so its BLAS is the driver's and no job runs.
    */
   public static Map<String, List<String>> linearAlgebraByExecutor(JavaRDD<?> rdd) {
+    if (SparkSessions.isLocal(rdd.context().master())) {
+      return Map.of(Blas.describe(), List.of(SparkEnv.get().executorId()));
+    }
     List<Tuple2<String, String>> seen = rdd.mapPartitions(ClusterInfo::describeHere).collect();
     Map<String, java.util.SortedSet<String>> by = new TreeMap<>();
     for (Tuple2<String, String> t : seen) {

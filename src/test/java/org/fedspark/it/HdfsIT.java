@@ -151,7 +151,7 @@ class HdfsIT {
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/runs/killed/_lock.json")), "the killed run left its lock");
 
     // its lock is stale (its process is gone): the resume takes it over
-    SimulationResult resumed = Simulation.resume(spark, dir(killed), List.of("run.rounds=4"), System.out);
+    SimulationResult resumed = Simulation.resume(spark.sparkContext(), dir(killed), List.of("run.rounds=4"), System.out);
     assertEquals(RunStatus.COMPLETED, resumed.status());
     int after = RunFiles.summary(killed).get("run").get("resumed_after_round").asInt();
     assertEquals(2, after, "resumed after round " + after);
