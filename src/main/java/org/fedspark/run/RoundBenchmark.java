@@ -98,7 +98,7 @@ public final class RoundBenchmark {
       throw new ConfigException("need --pairs ≥ 1 and 0 ≤ --warmup < --pairs, got pairs " + pairs + ", warmup " + warmup);
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-    int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : 2 * jsc.defaultParallelism();
+    int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS) : ClusterInfo.defaultPartitions(jsc.sc()).count();
     FederatedData fed = FederatedDataLoader.load(sc, DataSpecs.from(cfg), partitions);
     Model model = Simulation.buildModel(cfg, fed.info());
     long seed = cfg.getLong(Keys.SEED);

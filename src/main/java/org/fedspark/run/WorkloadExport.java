@@ -98,7 +98,7 @@ public final class WorkloadExport {
   public static Map<String, Object> write(SparkContext sc, FedConfig cfg, OutputDir out) {
     checkSupported(cfg);
     int partitions = cfg.getInt(Keys.PARTITIONS) > 0 ? cfg.getInt(Keys.PARTITIONS)
-        : 2 * sc.defaultParallelism();
+        : ClusterInfo.defaultPartitions(sc).count();
     FederatedData fed = FederatedDataLoader.load(sc, DataSpecs.from(cfg), partitions);
     try {
       List<ClientData> clients = new ArrayList<>(fed.clients().collect());
