@@ -59,12 +59,27 @@ final class FashionMnistSource {
    */
   static FederatedData load(SparkContext sc, DataSpec spec, int numPartitions, ClientTransform transform,
       String name) {
+    Prepared p = FederatedDataLoader.prefetched(spec, Prepared.class);
+    if (p == null) {
+      p = prepare(spec, sc.hadoopConfiguration());
+    }
+    return distribute(sc, spec, p, numPartitions, transform, name);
+  }
+
+  /**
+   * What the driver reads and decides before any Spark job: the pooled bytes and labels, and which
+   * client each image goes to. It needs no Spark, so a run can do it while Spark starts
+   * ({@link FederatedDataLoader#prefetch}).
+   */
+  record Prepared(byte[] pixels, byte[] labelBytes, ClientPlan plan, int width, String partitioning) {}
+
+  static Prepared prepare(DataSpec spec, org.apache.hadoop.conf.Configuration hadoop) {
     LabelPartitioner partitioner = Partitioning.partitioner(spec);
     String dir = spec.path() == null || spec.path().isBlank() ? DEFAULT_DIR : spec.path();
     Path root = new Path(dir);
     FileSystem fs;
     try {
-      fs = root.getFileSystem(sc.hadoopConfiguration());
+      fs = root.getFileSystem(hadoop);
       if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
         throw new DataException("Fashion-MNIST directory " + dir + " does not exist: install the data with"
             + " `apt-get install dataset-fashion-mnist` (it goes to " + DEFAULT_DIR + ") or set data.path to a"
@@ -113,9 +128,16 @@ final class FashionMnistSource {
     int[] raw = Partitioning.assign(partitioner, spec, labels, NUM_CLASSES);
     ClientPlan plan = ClientPlan.of(raw, spec.partition().clients(), spec.testFraction(), spec.emptyClients(),
         Partitioning.describe(partitioner, spec));
+    return new Prepared(pixels, labelBytes, plan, width, Partitioning.describe(partitioner, spec));
+  }
 
+  /** Ships the prepared table to the executors once, and builds each partition's clients there. */
+  private static FederatedData distribute(SparkContext sc, DataSpec spec, Prepared p, int numPartitions,
+      ClientTransform transform, String name) {
+    ClientPlan plan = p.plan();
+    int width = p.width();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-    Broadcast<Table> table = jsc.broadcast(new Table(pixels, labelBytes, plan.clientOf(), width));
+    Broadcast<Table> table = jsc.broadcast(new Table(p.pixels(), p.labelBytes(), plan.clientOf(), width));
     ClientPartitioner layout = new ClientPartitioner(plan.numClients(), numPartitions);
     long seed = spec.seed();
     double testFraction = spec.testFraction();
@@ -141,7 +163,7 @@ final class FashionMnistSource {
       }
       return out.iterator();
     }, true);
-    return Federations.finish(clients, layout, name + " / " + Partitioning.describe(partitioner, spec), width, NUM_CLASSES);
+    return Federations.finish(clients, layout, name + " / " + p.partitioning(), width, NUM_CLASSES);
   }
 
   private static Path find(FileSystem fs, Path root, String name) {

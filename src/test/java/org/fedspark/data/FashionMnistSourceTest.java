@@ -68,6 +68,42 @@ class FashionMnistSourceTest extends LocalSparkTest {
   }
 
   @Test
+  void aPrefetchedReadGivesTheSameClientsAndIsUsedOnce() throws IOException {
+    Path dir = tmp.resolve("fm");
+    IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
+    DataSpec spec = spec(dir, DataSpec.Scheme.DIRICHLET, 7).build();
+    FederatedData plain = FederatedDataLoader.load(sc, spec, 2);
+    FederatedDataLoader.prefetch(spec, sc.hadoopConfiguration());
+    awaitPrefetch();
+    // The files change after the prefetch: a load that used the prefetched read still sees the old ones.
+    IdxFiles.writeDataset(dir, TRAIN / 2, TEST, SIDE, SIDE);
+    FederatedData prefetched = FederatedDataLoader.load(sc, spec, 2);
+    Specs.assertSameClients(Specs.clients(plain), Specs.clients(prefetched));
+    FederatedData again = FederatedDataLoader.load(sc, spec, 2);
+    assertEquals(TRAIN / 2 + TEST, again.info().totalTrain() + again.info().totalTest(), "the prefetch is used once");
+    // A prefetch that failed is read again by load, which reports the error with its own settings.
+    FederatedDataLoader.prefetch(Specs.of(DataSpec.Source.FASHION_MNIST, tmp.resolve("none").toString()).build(),
+        sc.hadoopConfiguration());
+    DataException e = assertThrows(DataException.class, () -> FederatedDataLoader.load(sc,
+        Specs.of(DataSpec.Source.FASHION_MNIST, tmp.resolve("none").toString()).build(), 2));
+    assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    Specs.release(plain);
+    Specs.release(prefetched);
+    Specs.release(again);
+  }
+
+  /** Waits until the prefetch thread has finished reading. */
+  private static void awaitPrefetch() {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("fedspark-prefetch") && t.isAlive())) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the prefetch did not finish in 60 s");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
   void moreClientsThanImagesFailsOrDropsAndRenumbers() throws IOException {
     Path dir = tmp.resolve("fm");
     IdxFiles.writeDataset(dir, TRAIN, TEST, SIDE, SIDE);
