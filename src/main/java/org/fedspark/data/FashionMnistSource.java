@@ -17,8 +17,9 @@ import org.fedspark.data.partition.LabelPartitioner;
  * (70,000 × 784 = 55 MB), train and t10k pooled (the split into clients and each client's train/test
  * split replace the official one, as in most FL benchmarks), split into clients by
  * {@link DataSpec#partition()} on the labels, and shipped to the executors once as that compact byte
- * table (a broadcast). Each partition then builds its own clients' doubles ({@code pixel / 255}), so
- * the 440 MB of doubles never pass through the driver.
+ * table (a broadcast). Each partition then builds its own clients as coded datasets
+ * ({@link LocalDataset#coded}): their pixel bytes and the {@code pixel / 255} table, 55 MB in all
+ * instead of 440 MB of doubles.
  */
 final class FashionMnistSource {
   /** Where Debian's {@code dataset-fashion-mnist} package installs the files. */
@@ -218,7 +219,7 @@ final class FashionMnistSource {
     return rows;
   }
 
-  /** {@code k / 255.0} for every byte value k: a table lookup instead of a division per pixel (same values). */
+  /** {@code k / 255.0} for every byte value k: the value of pixel code k (the same as dividing). */
   private static final double[] SCALED = new double[256];
 
   static {
@@ -227,19 +228,19 @@ final class FashionMnistSource {
     }
   }
 
+  /**
+   * The given images as a coded dataset ({@link LocalDataset#coded}): their pixel bytes, copied, and
+   * the {@code k / 255} table, so a model sees exactly the doubles {@code pixel / 255}.
+   */
   private static LocalDataset toDataset(Table t, int[] rows) {
     int w = t.width;
-    double[] x = new double[rows.length * w];
+    byte[] codes = new byte[rows.length * w];
     int[] y = new int[rows.length];
     for (int r = 0; r < rows.length; r++) {
-      int src = rows[r] * w;
-      int dst = r * w;
-      for (int j = 0; j < w; j++) {
-        x[dst + j] = SCALED[t.pixels[src + j] & 0xff];
-      }
+      System.arraycopy(t.pixels, rows[r] * w, codes, r * w, w);
       y[r] = t.labels[rows[r]];
     }
-    return new LocalDataset(x, y, w);
+    return LocalDataset.coded(codes, SCALED, y, w);
   }
 
   private static int[] pick(int[] rows, int[] positions) {

@@ -97,9 +97,17 @@ abstract class DenseClassifier implements Model {
     int total = data.size();
     double lossSum = 0;
     long correct = 0;
+    // A coded dataset's rows are decoded chunk by chunk into one buffer; a dense one's are used in place.
+    double[] chunk = data.isCoded() ? new double[Math.min(EVAL_CHUNK, total) * numFeatures] : null;
     for (int from = 0; from < total; from += EVAL_CHUNK) {
       int len = Math.min(EVAL_CHUNK, total - from);
-      EvalStats s = evaluateRows(params, data.features(), from * numFeatures, data.labels(), from, len);
+      EvalStats s;
+      if (chunk != null) {
+        data.rows(from, len, chunk);
+        s = evaluateRows(params, chunk, 0, data.labels(), from, len);
+      } else {
+        s = evaluateRows(params, data.features(), from * numFeatures, data.labels(), from, len);
+      }
       lossSum += s.lossSum();
       correct += s.correct();
     }
