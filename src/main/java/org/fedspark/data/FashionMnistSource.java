@@ -127,9 +127,10 @@ final class FashionMnistSource {
     }
 
     int[] raw = Partitioning.assign(partitioner, spec, labels, NUM_CLASSES);
+    String partitioning = Partitioning.describe(partitioner, spec);
     ClientPlan plan = ClientPlan.of(raw, spec.partition().clients(), spec.testFraction(), spec.emptyClients(),
-        Partitioning.describe(partitioner, spec));
-    return new Prepared(pixels, labelBytes, plan, width, Partitioning.describe(partitioner, spec));
+        partitioning);
+    return new Prepared(pixels, labelBytes, plan, width, partitioning);
   }
 
   /** Ships the prepared table to the executors once, and builds each partition's clients there. */
