@@ -18,13 +18,18 @@ class LocalDatasetTest {
 
   /** {@code n} rows of random codes, with levels that are not simple multiples (and a negative zero). */
   private static LocalDataset[] pair(int n, long seed) {
+    return pair(n, D, seed);
+  }
+
+  /** As {@link #pair(int, long)} with rows of {@code d} features. */
+  private static LocalDataset[] pair(int n, int d, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     double[] levels = new double[256];
     for (int k = 0; k < 256; k++) {
       levels[k] = k == 0 ? -0.0 : Math.sin(k) / 3.0;
     }
-    byte[] codes = new byte[n * D];
-    double[] dense = new double[n * D];
+    byte[] codes = new byte[n * d];
+    double[] dense = new double[n * d];
     int[] labels = new int[n];
     for (int i = 0; i < codes.length; i++) {
       codes[i] = (byte) rng.nextInt(256);
@@ -35,19 +40,21 @@ class LocalDatasetTest {
     for (int i = 0; i < n; i++) {
       labels[i] = rng.nextInt(3);
     }
-    return new LocalDataset[] {LocalDataset.coded(codes, levels, labels, D), new LocalDataset(dense, labels, D)};
+    return new LocalDataset[] {LocalDataset.coded(codes, levels, labels, d), new LocalDataset(dense, labels, d)};
   }
 
-  @Test
-  void codedRowsGatherAndSelectEqualTheDenseOnesBitForBit() {
-    LocalDataset[] p = pair(50, 1);
+  /** Widths below, at and across the decoder's 8-wide unrolled step, and with a remainder. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {3, 7, 8, 19})
+  void codedRowsGatherAndSelectEqualTheDenseOnesBitForBit(int d) {
+    LocalDataset[] p = pair(50, d, 1);
     LocalDataset coded = p[0];
     LocalDataset dense = p[1];
     assertTrue(coded.isCoded());
     assertFalse(dense.isCoded());
     assertArrayEquals(dense.features(), coded.features());
-    double[] a = new double[5 * D];
-    double[] b = new double[5 * D];
+    double[] a = new double[5 * d];
+    double[] b = new double[5 * d];
     coded.rows(11, 5, a);
     dense.rows(11, 5, b);
     assertArrayEquals(b, a);
