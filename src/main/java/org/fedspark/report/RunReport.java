@@ -145,15 +145,22 @@ public final class RunReport {
   }
 
   public void writeSummary(RunStatus status, String message, List<RoundMetrics> rows) {
-    write(status, message, rows, false);
+    write(status, message, rows, Mode.ATOMIC);
   }
 
   /** As {@link #writeSummary}, rewriting the file in place (a full disk leaves no room for a temporary copy). */
   public void writeSummaryInPlace(RunStatus status, String message, List<RoundMetrics> rows) {
-    write(status, message, rows, true);
+    write(status, message, rows, Mode.IN_PLACE);
   }
 
-  private void write(RunStatus status, String message, List<RoundMetrics> rows, boolean inPlace) {
+  /** As {@link #writeSummary}, on the output directory's background writer ({@link OutputDir#writeInBackground}). */
+  public void writeSummaryInBackground(RunStatus status, String message, List<RoundMetrics> rows) {
+    write(status, message, rows, Mode.BACKGROUND);
+  }
+
+  private enum Mode { ATOMIC, IN_PLACE, BACKGROUND }
+
+  private void write(RunStatus status, String message, List<RoundMetrics> rows, Mode mode) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("status", status.label());
     if (!message.isEmpty()) {
@@ -196,10 +203,10 @@ public final class RunReport {
     summary = s;
     try {
       byte[] json = (JSON.writeValueAsString(s) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      if (inPlace) {
-        out.overwriteInPlace("summary.json", json);
-      } else {
-        out.write("summary.json", json);
+      switch (mode) {
+        case IN_PLACE -> out.overwriteInPlace("summary.json", json);
+        case BACKGROUND -> out.writeInBackground("summary.json", json);
+        default -> out.write("summary.json", json);
       }
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);

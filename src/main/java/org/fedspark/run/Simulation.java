@@ -232,6 +232,13 @@ public final class Simulation {
       report.finish(RunStatus.DIVERGED, e.getMessage(), rows);
       return new SimulationResult(RunStatus.DIVERGED, e.getMessage(), List.copyOf(rows), report.summary(), out.uri());
     } catch (SimulatedKill e) {
+      // Not a real kill: the process lives on (tests resume the run in it), so the background writes
+      // finish here rather than race a resumed run's writes of the same files.
+      try {
+        out.awaitBackgroundWrites();
+      } catch (RuntimeException writeFailure) {
+        e.addSuppressed(writeFailure);
+      }
       throw e;
     } catch (Throwable e) {
       // Throwable, not RuntimeException: Spark throws its checked SparkException from Scala code, and
@@ -425,8 +432,8 @@ public final class Simulation {
             report.noteValuesPerClient(valuesHeld);
           }
           rows.add(m);
-          out.writeString("metrics.csv", MetricsCsv.render(rows));
-          report.writeSummary(RunStatus.RUNNING, "", rows);
+          out.writeInBackground("metrics.csv", MetricsCsv.render(rows).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          report.writeSummaryInBackground(RunStatus.RUNNING, "", rows);
           if (!Double.isNaN(ev.accMean()) && !Double.isFinite(ev.loss())) {
             throw new DivergenceException(t, "the evaluation loss is NaN");
           }

@@ -46,6 +46,53 @@ class OutputDirTest {
   }
 
   @Test
+  void backgroundWritesLandInOrderWithTheLatestContentAndBeforeAnyLaterWrite() throws IOException {
+    OutputDir out = new OutputDir(tmp.resolve("run").toString(), new Configuration());
+    for (int i = 1; i <= 50; i++) {
+      out.writeInBackground("metrics.csv", ("rows " + i + "\n").getBytes());
+      out.writeInBackground("summary.json", ("{\"rounds\":" + i + "}").getBytes());
+    }
+    out.awaitBackgroundWrites();
+    assertEquals("rows 50\n", Files.readString(tmp.resolve("run/metrics.csv")));
+    assertEquals("{\"rounds\":50}", Files.readString(tmp.resolve("run/summary.json")));
+    // A direct write of the same name waits for a queued one, so the direct one is what stays.
+    byte[] large = new byte[4 << 20];
+    out.writeInBackground("summary.json", large);
+    out.writeString("summary.json", "{\"status\":\"completed\"}");
+    assertEquals("{\"status\":\"completed\"}", Files.readString(tmp.resolve("run/summary.json")));
+    try (var files = Files.list(tmp.resolve("run"))) {
+      assertEquals(0, files.filter(p -> p.getFileName().toString().contains(".tmp-")).count());
+    }
+  }
+
+  @Test
+  void aFailedBackgroundWriteIsReportedOnceAndKeepsThePreviousVersion() throws IOException {
+    OutputDir out = new OutputDir(tmp.resolve("run").toString(), new Configuration());
+    out.writeString("summary.json", "{\"status\":\"running\"}");
+    // A non-empty directory where metrics.csv would go: the rename onto it fails.
+    Files.createDirectories(tmp.resolve("run/metrics.csv"));
+    Files.writeString(tmp.resolve("run/metrics.csv/keep"), "x");
+    out.writeInBackground("metrics.csv", "round\n1\n".getBytes());
+    UncheckedIOException e = assertThrows(UncheckedIOException.class, out::awaitBackgroundWrites);
+    assertTrue(e.getMessage().contains("metrics.csv"), e.getMessage());
+    out.awaitBackgroundWrites(); // reported once, not again
+    out.writeInBackground("metrics.csv", "round\n2\n".getBytes());
+    // Reported by the next background write if the failure came first, else by the wait; either way
+    // what was queued behind the failure is not written.
+    assertThrows(UncheckedIOException.class, () -> {
+      out.writeInBackground("summary.json", "{}".getBytes());
+      out.awaitBackgroundWrites();
+    });
+    out.awaitBackgroundWrites();
+    assertEquals("{\"status\":\"running\"}", Files.readString(tmp.resolve("run/summary.json")),
+        "nothing is queued behind a failure");
+    out.deleteTempFiles();
+    try (var files = Files.list(tmp.resolve("run"))) {
+      assertEquals(0, files.filter(p -> p.getFileName().toString().contains(".tmp-")).count());
+    }
+  }
+
+  @Test
   void refusesADirectoryHoldingAnEarlierRunUnlessToldToOverwrite() throws IOException {
     OutputDir out = new OutputDir(tmp.resolve("run").toString(), new Configuration());
     out.writeString("metrics.csv", "round\n1\n");
