@@ -126,8 +126,7 @@ final class RoundEngine {
     this.allPartitions = partitionIds(partitioner.numPartitions());
     this.metrics = List.copyOf(client.clientMetrics());
     this.runtimeBc = jsc.broadcast(runtime);
-    ClientRuntime rt = runtime;
-    this.states = data.mapPartitions(rt::initialStates, true).persist(StorageLevel.MEMORY_AND_DISK());
+    this.states = data.mapPartitions(new InitialStates(runtimeBc), true).persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   /**
@@ -539,6 +538,26 @@ final class RoundEngine {
         next.add(new ClientSlot(r.clientId(), r.state(), null));
       }
       return scala(next.iterator());
+    }
+  }
+
+  /**
+   * Every client's initial state. A named class that holds the runtime's broadcast, not a lambda that
+   * captures the runtime: the states' lineage is serialized into every round's task, and the runtime
+   * (client strategy, model, transport) made it several KB more to deserialize.
+   */
+  private static final class InitialStates
+      implements org.apache.spark.api.java.function.FlatMapFunction<java.util.Iterator<ClientData>, ClientSlot> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<ClientRuntime> runtime;
+
+    InitialStates(Broadcast<ClientRuntime> runtime) {
+      this.runtime = runtime;
+    }
+
+    @Override
+    public java.util.Iterator<ClientSlot> call(java.util.Iterator<ClientData> data) {
+      return runtime.value().initialStates(data);
     }
   }
 
