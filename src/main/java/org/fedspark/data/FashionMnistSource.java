@@ -90,36 +90,43 @@ final class FashionMnistSource {
     } catch (IOException e) {
       throw new DataException("cannot access Fashion-MNIST directory " + dir + ": " + e, e);
     }
-    // The two image files (26 MB and 4.4 MB of gzip) are inflated at the same time: inflating is most of
-    // the driver's reading time, and it is one core's work per file.
-    Path testImagesPath = find(fs, root, "t10k-images-idx3-ubyte");
-    java.util.concurrent.CompletableFuture<IdxReader.Images> testRead =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> IdxReader.readImages(fs, testImagesPath));
-    IdxReader.Images trainImages = IdxReader.readImages(fs, find(fs, root, "train-images-idx3-ubyte"));
     byte[] trainLabels = IdxReader.readLabels(fs, find(fs, root, "train-labels-idx1-ubyte"));
     byte[] testLabels = IdxReader.readLabels(fs, find(fs, root, "t10k-labels-idx1-ubyte"));
-    IdxReader.Images testImages;
-    try {
-      testImages = testRead.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : e;
+    byte[] pixels;
+    int width;
+    try (IdxReader.ImageFile train = IdxReader.ImageFile.open(fs, find(fs, root, "train-images-idx3-ubyte"));
+        IdxReader.ImageFile test = IdxReader.ImageFile.open(fs, find(fs, root, "t10k-images-idx3-ubyte"))) {
+      checkPair(root, "train", train.count(), trainLabels);
+      checkPair(root, "t10k", test.count(), testLabels);
+      if (train.rows() != test.rows() || train.cols() != test.cols()) {
+        throw new DataException(dir + ": train images are " + train.rows() + "x" + train.cols()
+            + " but t10k images are " + test.rows() + "x" + test.cols() + "; the files do not belong together");
+      }
+      width = train.rows() * train.cols();
+      if (spec.numFeatures() > 0 && spec.numFeatures() != width) {
+        throw new DataException("data.num-features is " + spec.numFeatures() + " but Fashion-MNIST images have "
+            + width + " pixels: set it to 0 or " + width);
+      }
+      if (spec.numClasses() > 0 && spec.numClasses() != NUM_CLASSES) {
+        throw new DataException("data.num-classes is " + spec.numClasses() + " but Fashion-MNIST has 10 classes:"
+            + " set it to 0 or 10");
+      }
+      if ((long) train.bytes() + test.bytes() > Integer.MAX_VALUE - 8) {
+        throw new DataException(dir + ": the train and t10k images together exceed 2 GB; Fashion-MNIST is 55 MB");
+      }
+      // Both files go straight into one pooled array (no second 55 MB copy), inflated at the same time:
+      // inflating (26 MB and 4.4 MB of gzip) is most of the driver's reading time, one core's work per file.
+      pixels = new byte[train.bytes() + test.bytes()];
+      byte[] pool = pixels;
+      java.util.concurrent.CompletableFuture<Void> testRead =
+          java.util.concurrent.CompletableFuture.runAsync(() -> test.readInto(pool, train.bytes()));
+      train.readInto(pixels, 0);
+      try {
+        testRead.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : e;
+      }
     }
-    checkPair(root, "train", trainImages, trainLabels);
-    checkPair(root, "t10k", testImages, testLabels);
-    if (trainImages.rows() != testImages.rows() || trainImages.cols() != testImages.cols()) {
-      throw new DataException(dir + ": train images are " + trainImages.rows() + "x" + trainImages.cols()
-          + " but t10k images are " + testImages.rows() + "x" + testImages.cols() + "; the files do not belong together");
-    }
-    int width = trainImages.rows() * trainImages.cols();
-    if (spec.numFeatures() > 0 && spec.numFeatures() != width) {
-      throw new DataException("data.num-features is " + spec.numFeatures() + " but Fashion-MNIST images have "
-          + width + " pixels: set it to 0 or " + width);
-    }
-    if (spec.numClasses() > 0 && spec.numClasses() != NUM_CLASSES) {
-      throw new DataException("data.num-classes is " + spec.numClasses() + " but Fashion-MNIST has 10 classes:"
-          + " set it to 0 or 10");
-    }
-    byte[] pixels = concat(trainImages.pixels(), testImages.pixels());
     byte[] labelBytes = concat(trainLabels, testLabels);
     int[] labels = new int[labelBytes.length];
     for (int i = 0; i < labels.length; i++) {
@@ -185,9 +192,9 @@ final class FashionMnistSource {
         + " `apt-get install --reinstall dataset-fashion-mnist` or set data.path to a complete Fashion-MNIST directory");
   }
 
-  private static void checkPair(Path root, String prefix, IdxReader.Images images, byte[] labels) {
-    if (images.count() != labels.length) {
-      throw new DataException(root + ": " + prefix + "-images has " + images.count() + " images but " + prefix
+  private static void checkPair(Path root, String prefix, int images, byte[] labels) {
+    if (images != labels.length) {
+      throw new DataException(root + ": " + prefix + "-images has " + images + " images but " + prefix
           + "-labels has " + labels.length + " labels; the files do not belong together");
     }
     for (int i = 0; i < labels.length; i++) {

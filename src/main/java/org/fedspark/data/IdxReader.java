@@ -27,20 +27,92 @@ final class IdxReader {
   record Images(int count, int rows, int cols, byte[] pixels) {}
 
   static Images readImages(FileSystem fs, Path path) {
-    try (DataInputStream in = open(fs, path)) {
-      checkMagic(in, path, IMAGES_MAGIC, "images");
-      int count = in.readInt();
-      int rows = in.readInt();
-      int cols = in.readInt();
-      if (count < 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE - 8) {
-        throw new DataException(path + ": impossible image dimensions " + count + " x " + rows + " x " + cols
-            + " in the IDX header; the file is corrupt: reinstall it");
+    try (ImageFile f = ImageFile.open(fs, path)) {
+      byte[] pixels = new byte[f.bytes()];
+      f.readInto(pixels, 0);
+      return new Images(f.count(), f.rows(), f.cols(), pixels);
+    }
+  }
+
+  /**
+   * An IDX image file, opened with its header read and checked and its pixels not yet read: so that a
+   * caller that pools several files (Fashion-MNIST's train and test images) can size one array for
+   * all of them and read each file straight into its place, instead of reading them apart and then
+   * copying both into the pool.
+   */
+  static final class ImageFile implements java.io.Closeable {
+    private final Path path;
+    private final DataInputStream in;
+    private final int count;
+    private final int rows;
+    private final int cols;
+
+    private ImageFile(Path path, DataInputStream in, int count, int rows, int cols) {
+      this.path = path;
+      this.in = in;
+      this.count = count;
+      this.rows = rows;
+      this.cols = cols;
+    }
+
+    static ImageFile open(FileSystem fs, Path path) {
+      DataInputStream in = null;
+      try {
+        in = IdxReader.open(fs, path);
+        checkMagic(in, path, IMAGES_MAGIC, "images");
+        int count = in.readInt();
+        int rows = in.readInt();
+        int cols = in.readInt();
+        if (count < 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE - 8) {
+          throw new DataException(path + ": impossible image dimensions " + count + " x " + rows + " x " + cols
+              + " in the IDX header; the file is corrupt: reinstall it");
+        }
+        return new ImageFile(path, in, count, rows, cols);
+      } catch (IOException | RuntimeException e) {
+        if (in != null) {
+          try {
+            in.close();
+          } catch (IOException ignored) {
+            // the error being reported is the one that matters
+          }
+        }
+        throw e instanceof IOException io ? unreadable(path, io) : (RuntimeException) e;
       }
-      byte[] pixels = new byte[count * rows * cols];
-      readBody(in, path, pixels, count + " images of " + rows + "x" + cols);
-      return new Images(count, rows, cols, pixels);
-    } catch (IOException e) {
-      throw unreadable(path, e);
+    }
+
+    int count() {
+      return count;
+    }
+
+    int rows() {
+      return rows;
+    }
+
+    int cols() {
+      return cols;
+    }
+
+    /** The pixel bytes the header announces. */
+    int bytes() {
+      return count * rows * cols;
+    }
+
+    /** Reads all {@link #bytes()} pixels into {@code dst} from {@code offset}, and checks that nothing follows them. */
+    void readInto(byte[] dst, int offset) {
+      try {
+        readBody(in, path, dst, offset, bytes(), count + " images of " + rows + "x" + cols);
+      } catch (IOException e) {
+        throw unreadable(path, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        in.close();
+      } catch (IOException e) {
+        throw unreadable(path, e);
+      }
     }
   }
 
@@ -52,7 +124,7 @@ final class IdxReader {
         throw new DataException(path + ": negative label count " + count + " in the IDX header; the file is corrupt");
       }
       byte[] labels = new byte[count];
-      readBody(in, path, labels, count + " labels");
+      readBody(in, path, labels, 0, count, count + " labels");
       return labels;
     } catch (IOException e) {
       throw unreadable(path, e);
@@ -77,12 +149,13 @@ final class IdxReader {
     }
   }
 
-  private static void readBody(DataInputStream in, Path path, byte[] body, String what) throws IOException {
+  private static void readBody(DataInputStream in, Path path, byte[] body, int offset, int length, String what)
+      throws IOException {
     int read = 0;
-    while (read < body.length) {
-      int r = in.read(body, read, body.length - read);
+    while (read < length) {
+      int r = in.read(body, offset + read, length - read);
       if (r < 0) {
-        throw new DataException(path + ": truncated: the header announces " + what + " (" + body.length
+        throw new DataException(path + ": truncated: the header announces " + what + " (" + length
             + " bytes) but the file ends after " + read + "; re-download or reinstall it");
       }
       read += r;
