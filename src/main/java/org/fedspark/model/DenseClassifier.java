@@ -98,7 +98,7 @@ abstract class DenseClassifier implements Model {
     double lossSum = 0;
     long correct = 0;
     // A coded dataset's rows are decoded chunk by chunk into one buffer; a dense one's are used in place.
-    double[] chunk = data.isCoded() ? new double[Math.min(EVAL_CHUNK, total) * numFeatures] : null;
+    double[] chunk = data.isCoded() ? decodeBuffer(Math.min(EVAL_CHUNK, total) * numFeatures) : null;
     for (int from = 0; from < total; from += EVAL_CHUNK) {
       int len = Math.min(EVAL_CHUNK, total - from);
       EvalStats s;
@@ -113,6 +113,23 @@ abstract class DenseClassifier implements Model {
     }
     return new EvalStats(lossSum, correct, total);
   }
+
+  /**
+   * This thread's buffer for decoded rows, at least {@code size} long. Kept per thread rather than
+   * allocated per call: an evaluation decodes every client's test set, and a fresh buffer per client
+   * (0.9 MB for 140 Fashion-MNIST images) made about 90 MB of garbage per evaluation of 100 clients
+   * for the JVM to zero and collect. At most {@code EVAL_CHUNK × numFeatures} doubles per thread.
+   */
+  private static double[] decodeBuffer(int size) {
+    double[] b = DECODED.get();
+    if (b.length < size) {
+      b = new double[size];
+      DECODED.set(b);
+    }
+    return b;
+  }
+
+  private static final ThreadLocal<double[]> DECODED = ThreadLocal.withInitial(() -> new double[0]);
 
   /**
    * Adds {@code ∇_w (1/n)·Σ_i ℓ(w; x_i, y_i)} over the first {@code n} rows of {@code x} to

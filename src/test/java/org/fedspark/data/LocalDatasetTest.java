@@ -95,6 +95,14 @@ class LocalDatasetTest {
       assertEquals(dense.lossSum(), coded.lossSum(), 0.0, type);
       assertEquals(dense.correct(), coded.correct(), type);
       assertEquals(1300, coded.count());
+      // Then a smaller one on the same thread, whose rows are decoded into the buffer the larger one
+      // left full: only its own rows may count.
+      LocalDataset[] small = pair(7, 4);
+      EvalStats smallCoded = m.evaluate(params, small[0]);
+      EvalStats smallDense = m.evaluate(params, small[1]);
+      assertEquals(smallDense.lossSum(), smallCoded.lossSum(), 0.0, type);
+      assertEquals(smallDense.correct(), smallCoded.correct(), type);
+      assertEquals(7, smallCoded.count());
     }
   }
 
