@@ -20,6 +20,12 @@ class OutputDirTest {
   @TempDir
   Path tmp;
 
+  private static void assertNoTemporaryFiles(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.filter(p -> p.getFileName().toString().contains(".tmp-")).count());
+    }
+  }
+
   @Test
   void replacesFilesWholeAndLeavesNoTemporaryFiles() throws IOException {
     OutputDir out = new OutputDir(tmp.resolve("run").toString(), new Configuration());
@@ -40,9 +46,7 @@ class OutputDirTest {
       throw new IOException("disk full");
     }));
     assertArrayEquals("{\"status\":\"running\"}".getBytes(), Files.readAllBytes(tmp.resolve("run/summary.json")));
-    try (var files = Files.list(tmp.resolve("run"))) {
-      assertEquals(0, files.filter(p -> p.getFileName().toString().contains(".tmp-")).count());
-    }
+    assertNoTemporaryFiles(tmp.resolve("run"));
   }
 
   @Test
@@ -60,9 +64,7 @@ class OutputDirTest {
     out.writeInBackground("summary.json", large);
     out.writeString("summary.json", "{\"status\":\"completed\"}");
     assertEquals("{\"status\":\"completed\"}", Files.readString(tmp.resolve("run/summary.json")));
-    try (var files = Files.list(tmp.resolve("run"))) {
-      assertEquals(0, files.filter(p -> p.getFileName().toString().contains(".tmp-")).count());
-    }
+    assertNoTemporaryFiles(tmp.resolve("run"));
   }
 
   @Test
@@ -87,9 +89,7 @@ class OutputDirTest {
     assertEquals("{\"status\":\"running\"}", Files.readString(tmp.resolve("run/summary.json")),
         "nothing is queued behind a failure");
     out.deleteTempFiles();
-    try (var files = Files.list(tmp.resolve("run"))) {
-      assertEquals(0, files.filter(p -> p.getFileName().toString().contains(".tmp-")).count());
-    }
+    assertNoTemporaryFiles(tmp.resolve("run"));
   }
 
   @Test
