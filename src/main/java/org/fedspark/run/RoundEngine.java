@@ -30,12 +30,13 @@ import org.fedspark.server.RoundPlan;
  * client half in every client's partition, combine the uploads with one {@code treeAggregate}, and
  * keep the clients' new state where the clients live.
  *
- * <p><b>Messages.</b> The shared part goes out as one broadcast. Per-client messages (a client's
+ * <p><b>Messages.</b> The shared part travels inside the round's tasks when it is small and the round
+ * keeps no client state, else as one broadcast ({@link Shipped}). Per-client messages (a client's
  * personal block after a server-side solve) are cut into one map per partition and each map becomes a
  * broadcast of its own, read only by the task of that partition: an RDD co-partitioned with the
  * clients whose partitions are fetched from the driver's block manager on demand. Nothing else moves
- * (no shuffle, no join), the messages are not inside task binaries, and an executor fetches only the
- * messages of the partitions it runs.
+ * (no shuffle, no join), the per-client messages are not inside task binaries, and an executor fetches
+ * only the messages of the partitions it runs.
  *
  * <p><b>State.</b> Client state is an RDD aligned with the data RDD. A run without client state (a
  * stateless algorithm and no error feedback) builds its state RDD once (its empty slots carry the
@@ -55,7 +56,8 @@ import org.fedspark.server.RoundPlan;
  * so a recomputed partition is never counted twice. There is no second job to materialize the state.
  *
  * <p><b>Small tasks.</b> The client half ({@link ClientRuntime}: the algorithm, the model, the codecs)
- * is broadcast once per run; a round's task carries only two broadcast handles. The functions handed
+ * is broadcast once per run; a round's functions carry its handle and the round's message (or, above
+ * {@link Shipped#INLINE_BYTES}, a second broadcast handle). The functions handed
  * to Spark are named classes, not lambdas, because Spark's closure cleaner re-reads a lambda's class
  * file with ASM every time it is given one, and each job's call site is set rather than found by
  * walking the stack.
@@ -163,9 +165,13 @@ final class RoundEngine {
     CoordinateOrder order = sampled.length == 0 ? null : transport.orderFor(seed, delivered);
     long downlink = (long) shared.length * sampled.length;
     Stragglers.Draw draw = stragglers.draw(round, sampled);
-    Broadcast<ClientRuntime.RoundBroadcast> bc = jsc.broadcast(
-        new ClientRuntime.RoundBroadcast(round, shared, sampled, order, draw, stragglers.drop(), recorded));
-    created.add(bc);
+    // A stateful round's message stays in the next rounds' lineage until a checkpoint: by broadcast (Shipped).
+    Shipped<ClientRuntime.RoundBroadcast> bc = Shipped.of(jsc,
+        new ClientRuntime.RoundBroadcast(round, shared, sampled, order, draw, stragglers.drop(), recorded),
+        shared.length + 4L * sampled.length + (order == null ? 0 : 4L * order.perm().length), !stateful);
+    if (bc.broadcast() != null) {
+      created.add(bc.broadcast());
+    }
     long[] perClientBytes = {0};
     Map<Integer, Message> perClientDelivered = transport.downlink().lossless() ? null : new HashMap<>();
     JavaRDD<ClientSlot> slots = plan.perClient().isEmpty() ? states
@@ -273,7 +279,7 @@ final class RoundEngine {
    */
   Evaluation evaluate(int round, RoundPlan evalPlan, double[] global) {
     EvalRound e = evalRound(round, evalPlan, global);
-    Broadcast<ClientRuntime.EvalBroadcast> bc = e.broadcast();
+    Shipped<ClientRuntime.EvalBroadcast> bc = e.broadcast();
     callSite("evaluation, round " + round);
     try {
       RDD<ClientEval> evals = data.rdd().zipPartitions(e.slots().rdd(), true, new Evaluate(runtimeBc, bc), SLOT_TAG,
@@ -300,7 +306,7 @@ final class RoundEngine {
       java.util.function.BiFunction<JavaRDD<ClientRuntime.ClientModel>, double[], T> sink) {
     EvalRound e = evalRound(round, evalPlan, global);
     ClientRuntime rt = runtime;
-    Broadcast<ClientRuntime.EvalBroadcast> bc = e.broadcast();
+    Shipped<ClientRuntime.EvalBroadcast> bc = e.broadcast();
     double[] decodedGlobal = global == null ? null
         : WireFormat.decode(bc.value().global(), transport.downlink()).vector(ClientRuntime.GLOBAL);
     try {
@@ -310,12 +316,12 @@ final class RoundEngine {
     }
   }
 
-  /** An evaluation's messages, shipped: its broadcast, the state with per-client inboxes, and what to destroy after. */
-  private record EvalRound(Broadcast<ClientRuntime.EvalBroadcast> broadcast, JavaRDD<ClientSlot> slots,
+  /** An evaluation's messages, shipped: the shared ones, the state with per-client inboxes, and the broadcasts to destroy after. */
+  private record EvalRound(Shipped<ClientRuntime.EvalBroadcast> broadcast, JavaRDD<ClientSlot> slots,
       long perClientBytes, List<Broadcast<?>> created) {}
 
   /**
-   * Encodes the evaluation message and the global model with the downlink codec and broadcasts them;
+   * Encodes the evaluation message and the global model with the downlink codec and ships them ({@link Shipped});
    * attaches the per-client messages.
    */
   private EvalRound evalRound(int round, RoundPlan evalPlan, double[] global) {
@@ -325,8 +331,11 @@ final class RoundEngine {
     byte[] globalBytes = global == null ? new byte[0]
         : WireFormat.encode(Message.builder().vector(ClientRuntime.GLOBAL, global).build(), transport.downlink(),
             Transport.context(seed, round, -2, CodecContext.Direction.EVALUATION), null);
-    Broadcast<ClientRuntime.EvalBroadcast> bc = jsc.broadcast(new ClientRuntime.EvalBroadcast(round, msg, globalBytes));
-    created.add(bc);
+    Shipped<ClientRuntime.EvalBroadcast> bc = Shipped.of(jsc, new ClientRuntime.EvalBroadcast(round, msg, globalBytes),
+        (long) msg.length + globalBytes.length, true);
+    if (bc.broadcast() != null) {
+      created.add(bc.broadcast());
+    }
     long[] perClientBytes = {0};
     JavaRDD<ClientSlot> slots = evalPlan.perClient().isEmpty() ? states
         : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, perClientBytes, null);
@@ -472,9 +481,9 @@ final class RoundEngine {
       scala.collection.Iterator<ClientSlot>, scala.collection.Iterator<ClientRoundResult>> implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private final Broadcast<ClientRuntime> rt;
-    private final Broadcast<ClientRuntime.RoundBroadcast> round;
+    private final Shipped<ClientRuntime.RoundBroadcast> round;
 
-    Fit(Broadcast<ClientRuntime> rt, Broadcast<ClientRuntime.RoundBroadcast> round) {
+    Fit(Broadcast<ClientRuntime> rt, Shipped<ClientRuntime.RoundBroadcast> round) {
       this.rt = rt;
       this.round = round;
     }
@@ -491,10 +500,10 @@ final class RoundEngine {
       scala.collection.Iterator<ClientRoundResult>, RoundAccumulator> implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private final Broadcast<ClientRuntime> rt;
-    private final Broadcast<ClientRuntime.RoundBroadcast> round;
+    private final Shipped<ClientRuntime.RoundBroadcast> round;
     private final RoundFold fold;
 
-    Fold(Broadcast<ClientRuntime> rt, Broadcast<ClientRuntime.RoundBroadcast> round, RoundFold fold) {
+    Fold(Broadcast<ClientRuntime> rt, Shipped<ClientRuntime.RoundBroadcast> round, RoundFold fold) {
       this.rt = rt;
       this.round = round;
       this.fold = fold;
@@ -514,11 +523,11 @@ final class RoundEngine {
       scala.collection.Iterator<ClientSlot>, scala.collection.Iterator<ClientSlot>> implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private final Broadcast<ClientRuntime> rt;
-    private final Broadcast<ClientRuntime.RoundBroadcast> round;
+    private final Shipped<ClientRuntime.RoundBroadcast> round;
     private final RoundFold fold;
     private final PartitionAccumulators parts;
 
-    FitKeepingState(Broadcast<ClientRuntime> rt, Broadcast<ClientRuntime.RoundBroadcast> round, RoundFold fold,
+    FitKeepingState(Broadcast<ClientRuntime> rt, Shipped<ClientRuntime.RoundBroadcast> round, RoundFold fold,
         PartitionAccumulators parts) {
       this.rt = rt;
       this.round = round;
@@ -626,9 +635,9 @@ final class RoundEngine {
       scala.collection.Iterator<ClientSlot>, scala.collection.Iterator<ClientEval>> implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private final Broadcast<ClientRuntime> rt;
-    private final Broadcast<ClientRuntime.EvalBroadcast> eval;
+    private final Shipped<ClientRuntime.EvalBroadcast> eval;
 
-    Evaluate(Broadcast<ClientRuntime> rt, Broadcast<ClientRuntime.EvalBroadcast> eval) {
+    Evaluate(Broadcast<ClientRuntime> rt, Shipped<ClientRuntime.EvalBroadcast> eval) {
       this.rt = rt;
       this.eval = eval;
     }
