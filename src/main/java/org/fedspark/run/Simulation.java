@@ -400,7 +400,13 @@ public final class Simulation {
     try (Progress progress = new Progress(alg.name(), rounds, first - 1, cfg.getEnum(Keys.PROGRESS, Progress.Mode.class),
         console)) {
       roundsDone = first - 1;
+      // The charts' one-time start-up runs while the rounds leave the cores idle between jobs, once the
+      // first rounds' compilation has settled (Charts.warmUpInBackground).
+      int chartsWarmUp = first + Math.min(10, Math.max(0, rounds - first) / 2);
       for (int t = first; t <= rounds; t++) {
+        if (t == chartsWarmUp) {
+          org.fedspark.report.Charts.warmUpInBackground();
+        }
         StopRequest.check();
         long t0 = System.nanoTime();
         int[] sampled = sampler.sample(t);
