@@ -44,6 +44,66 @@ final class FashionMnistSource {
     }
   }
 
+  /**
+   * How the building tasks get the table. On a cluster, a broadcast. On a local master the tasks run
+   * in this JVM, so they take the driver's own table, by a key into {@link #LOCAL}: a broadcast
+   * would also have serialized its 55 MB into blocks that no executor reads, and those blocks, copied
+   * from the young to the old generation while loading, cost a collector pause. Measured on
+   * {@code fmnist-fedavg.conf} (three runs each, interleaved): loading 0.85-0.88 s instead of
+   * 1.12-1.23 s, collector pauses 0.39-0.43 s instead of 0.69 s, peak RSS 434 instead of 486 MiB.
+   *
+   * <p>The handle lives in the clients' RDD (its building function holds it), and on the driver it
+   * holds the table itself ({@code driverCopy}, not serialized). So the table stays as long as the
+   * clients can be rebuilt from it, and {@link #LOCAL}'s weak reference lets it go with them.
+   */
+  static final class TableHandle implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<Table> broadcast;
+    private final String localKey;
+    private final transient Table driverCopy;
+
+    private TableHandle(Broadcast<Table> broadcast, String localKey, Table driverCopy) {
+      this.broadcast = broadcast;
+      this.localKey = localKey;
+      this.driverCopy = driverCopy;
+    }
+
+    static TableHandle of(SparkContext sc, Table table) {
+      if (!sc.isLocal()) {
+        return new TableHandle(JavaSparkContext.fromSparkContext(sc).broadcast(table), null, null);
+      }
+      LOCAL.values().removeIf(r -> r.get() == null);
+      String key = java.util.UUID.randomUUID().toString();
+      LOCAL.put(key, new java.lang.ref.WeakReference<>(table));
+      return new TableHandle(null, key, table);
+    }
+
+    Table value() {
+      if (broadcast != null) {
+        return broadcast.value();
+      }
+      if (driverCopy != null) {
+        return driverCopy;
+      }
+      java.lang.ref.WeakReference<Table> ref = LOCAL.get(localKey);
+      Table t = ref == null ? null : ref.get();
+      if (t == null) {
+        throw new IllegalStateException("the Fashion-MNIST table these clients are built from is no longer in this"
+            + " JVM: on a local master, clients are rebuilt only while the data set that loaded them is in use");
+      }
+      return t;
+    }
+
+    /** Whether the table goes by broadcast (for tests). */
+    boolean broadcasted() {
+      return broadcast != null;
+    }
+  }
+
+  /** The tables of local masters' loads, by key; weak, so that each goes with its clients' RDD. */
+  static final java.util.concurrent.ConcurrentHashMap<String, java.lang.ref.WeakReference<Table>> LOCAL =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** A change made to each client's examples before its train/test split (e.g. a rotation). */
   @FunctionalInterface
   interface ClientTransform extends Serializable {
@@ -140,13 +200,13 @@ final class FashionMnistSource {
     return new Prepared(pixels, labelBytes, plan, width, partitioning);
   }
 
-  /** Ships the prepared table to the executors once, and builds each partition's clients there. */
+  /** Hands the prepared table to the executors once ({@link TableHandle}), and builds each partition's clients there. */
   private static FederatedData distribute(SparkContext sc, DataSpec spec, Prepared p, int numPartitions,
       ClientTransform transform, String name) {
     ClientPlan plan = p.plan();
     int width = p.width();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-    Broadcast<Table> table = jsc.broadcast(new Table(p.pixels(), p.labelBytes(), plan.clientOf(), width));
+    TableHandle table = TableHandle.of(sc, new Table(p.pixels(), p.labelBytes(), plan.clientOf(), width));
     ClientPartitioner layout = new ClientPartitioner(plan.numClients(), numPartitions);
     long seed = spec.seed();
     double testFraction = spec.testFraction();

@@ -240,4 +240,35 @@ class FashionMnistSourceTest extends LocalSparkTest {
     }
     Specs.release(fd);
   }
+
+  /**
+   * On a local master the building tasks take the driver's table by key, not by broadcast; a task's
+   * (deserialized) handle finds it while the driver's handle lives, and says so when it is gone.
+   */
+  @Test
+  void aLocalMasterHandsTheTableToTheTasksByKey() throws Exception {
+    FashionMnistSource.Table table = new FashionMnistSource.Table(new byte[] {1, 2}, new byte[] {3}, new int[] {0}, 2);
+    FashionMnistSource.TableHandle driver = FashionMnistSource.TableHandle.of(sc, table);
+    assertTrue(sc.isLocal() && !driver.broadcasted(), "a local master uses no broadcast");
+    assertTrue(driver.value() == table);
+    FashionMnistSource.TableHandle task = roundTrip(driver);
+    assertTrue(task.value() == table, "a task's copy of the handle finds the driver's table");
+    FashionMnistSource.LOCAL.values().stream().filter(r -> r.get() == table)
+        .forEach(java.lang.ref.Reference::clear); // as when the clients' RDD is gone
+    IllegalStateException e = assertThrows(IllegalStateException.class, task::value);
+    assertTrue(e.getMessage().contains("no longer in this JVM"), e.getMessage());
+    assertTrue(driver.value() == table, "the driver's handle keeps its own table");
+  }
+
+  private static <T> T roundTrip(T value) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      @SuppressWarnings("unchecked")
+      T copy = (T) in.readObject();
+      return copy;
+    }
+  }
 }
