@@ -16,8 +16,9 @@ import org.fedspark.data.partition.LabelPartitioner;
  * Loads {@link DataSpec.Source#FASHION_MNIST}: the four IDX files are read on the driver as bytes
  * (70,000 × 784 = 55 MB), train and t10k pooled (the split into clients and each client's train/test
  * split replace the official one, as in most FL benchmarks), split into clients by
- * {@link DataSpec#partition()} on the labels, and shipped to the executors once as that compact byte
- * table (a broadcast). Each partition then builds its own clients as coded datasets
+ * {@link DataSpec#partition()} on the labels, and handed to the executors once as that compact byte
+ * table ({@link TableHandle}: a broadcast on a cluster, the driver's own table on a local master).
+ * Each partition then builds its own clients as coded datasets
  * ({@link LocalDataset#coded}): their pixel bytes and the {@code pixel / 255} table, 55 MB in all
  * instead of 440 MB of doubles.
  */

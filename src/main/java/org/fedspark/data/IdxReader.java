@@ -23,17 +23,6 @@ final class IdxReader {
 
   private IdxReader() {}
 
-  /** Images of one IDX file: {@code count} images of {@code rows×cols} bytes, row-major. */
-  record Images(int count, int rows, int cols, byte[] pixels) {}
-
-  static Images readImages(FileSystem fs, Path path) {
-    try (ImageFile f = ImageFile.open(fs, path)) {
-      byte[] pixels = new byte[f.bytes()];
-      f.readInto(pixels, 0);
-      return new Images(f.count(), f.rows(), f.cols(), pixels);
-    }
-  }
-
   /**
    * An IDX image file, opened with its header read and checked and its pixels not yet read: so that a
    * caller that pools several files (Fashion-MNIST's train and test images) can size one array for

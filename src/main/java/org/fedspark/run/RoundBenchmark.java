@@ -70,21 +70,17 @@ public final class RoundBenchmark {
     }
   }
 
-  private static void emptyJob(JavaSparkContext jsc, JavaRDD<Integer> rdd) {
-    List<Object> ids = new ArrayList<>();
-    for (int i = 0; i < rdd.getNumPartitions(); i++) {
-      ids.add(i);
-    }
+  private static void emptyJob(JavaSparkContext jsc, JavaRDD<Integer> rdd, scala.collection.immutable.Seq<Object> ids) {
     jsc.setLocalProperty("callSite.short", "fedspark empty job");
     jsc.setLocalProperty("callSite.long", "fedspark empty job");
     try {
-      jsc.sc().runJob(rdd.rdd(), new Noop(), scala.jdk.javaapi.CollectionConverters.asScala(ids).toList(),
-          scala.reflect.ClassTag$.MODULE$.apply(Integer.class));
+      jsc.sc().runJob(rdd.rdd(), new Noop(), ids, scala.reflect.ClassTag$.MODULE$.apply(Integer.class));
     } finally {
       jsc.setLocalProperty("callSite.short", null);
       jsc.setLocalProperty("callSite.long", null);
     }
   }
+
 
   private final SparkContext sc;
   private final FedConfig cfg;
@@ -142,6 +138,8 @@ public final class RoundBenchmark {
     FloorSide many = new FloorSide(local, fed.info(), model, Algorithms.create(cfg, model), seed, cores);
     JavaRDD<Integer> emptyP = jsc.parallelize(IntStream.range(0, numPartitions).boxed().toList(), numPartitions);
     JavaRDD<Integer> empty1 = jsc.parallelize(List.of(0), 1);
+    scala.collection.immutable.Seq<Object> allIds = RoundEngine.partitionIds(numPartitions);
+    scala.collection.immutable.Seq<Object> oneId = RoundEngine.partitionIds(1);
     ClientSampler sampler = new ClientSampler(fed.info().numClients(), cfg.getDouble(Keys.FRACTION), seed);
 
     double[][] sec = new double[VARIANTS.size()][pairs];
@@ -156,8 +154,8 @@ public final class RoundBenchmark {
             () -> sparkSide.round(round, sampled),
             () -> one.round(round, sampled),
             () -> many.round(round, sampled),
-            () -> emptyJob(jsc, emptyP),
-            () -> emptyJob(jsc, empty1)};
+            () -> emptyJob(jsc, emptyP, allIds),
+            () -> emptyJob(jsc, empty1, oneId)};
         for (int k = 0; k < work.length; k++) {
           int v = (k + t - 1) % work.length; // rotate which variant goes first
           long t0 = System.nanoTime();

@@ -429,7 +429,8 @@ final class RoundEngine {
     jsc.setLocalProperty("callSite.long", v);
   }
 
-  private static scala.collection.immutable.Seq<Object> partitionIds(int count) {
+  /** Partition ids {@code 0 … count−1}, as {@code runJob} takes them. */
+  static scala.collection.immutable.Seq<Object> partitionIds(int count) {
     List<Object> all = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       all.add(i);
