@@ -23,15 +23,12 @@ final class ClientLayout {
 
   /**
    * One record per client id, partitioned by {@code partitioner} (so {@code mapPartitions(…, true)} on
-   * it keeps the partitioner) and ascending within each partition. Only ids travel: a client's data is
-   * made where its partition runs.
+   * it keeps the partitioner) and ascending within each partition, made where each partition runs
+   * ({@link ClientIdsRDD}, no shuffle). Only ids travel: a client's data is made where its partition runs.
    */
   static JavaPairRDD<Integer, Integer> clientIds(JavaSparkContext jsc, ClientPartitioner partitioner) {
-    List<Tuple2<Integer, Integer>> ids = new ArrayList<>(partitioner.numClients());
-    for (int c = 0; c < partitioner.numClients(); c++) {
-      ids.add(new Tuple2<>(c, c));
-    }
-    return jsc.parallelizePairs(ids, partitioner.numPartitions()).partitionBy(partitioner);
+    scala.reflect.ClassTag<Integer> tag = scala.reflect.ClassTag$.MODULE$.apply(Integer.class);
+    return JavaPairRDD.fromRDD(new ClientIdsRDD(jsc.sc(), partitioner), tag, tag);
   }
 
   /** The client ids of one partition of {@link #clientIds}, in ascending order. */
