@@ -86,10 +86,29 @@ final class IdxReader {
       return count * rows * cols;
     }
 
-    /** Reads all {@link #bytes()} pixels into {@code dst} from {@code offset}, and checks that nothing follows them. */
-    void readInto(byte[] dst, int offset) {
+    /**
+     * Reads every image and puts image {@code k} at row {@code position[first + k]} of {@code dst}
+     * (rows of {@code rows·cols} bytes), skipping those whose position is −1; then checks that nothing
+     * follows the images. The images pass through a 64 KB buffer, so the caller's layout costs one copy
+     * of each row and no second table.
+     */
+    void readRowsInto(byte[] dst, int[] position, int first) {
+      int w = rows * cols;
+      String what = count + " images of " + rows + "x" + cols;
+      int per = w == 0 ? count : Math.max(1, Math.min(count, (64 << 10) / w));
+      byte[] buf = new byte[per * w];
       try {
-        readBody(in, path, dst, offset, bytes(), count + " images of " + rows + "x" + cols);
+        for (int done = 0; done < count; done += per) {
+          int n = Math.min(per, count - done);
+          readExactly(in, path, buf, n * w, (long) done * w, bytes(), what);
+          for (int k = 0; k < n; k++) {
+            int p = position[first + done + k];
+            if (p >= 0) {
+              System.arraycopy(buf, k * w, dst, p * w, w);
+            }
+          }
+        }
+        checkEnd(in, path, what);
       } catch (IOException e) {
         throw unreadable(path, e);
       }
@@ -113,7 +132,7 @@ final class IdxReader {
         throw new DataException(path + ": negative label count " + count + " in the IDX header; the file is corrupt");
       }
       byte[] labels = new byte[count];
-      readBody(in, path, labels, 0, count, count + " labels");
+      readBody(in, path, labels, count, count + " labels");
       return labels;
     } catch (IOException e) {
       throw unreadable(path, e);
@@ -138,17 +157,30 @@ final class IdxReader {
     }
   }
 
-  private static void readBody(DataInputStream in, Path path, byte[] body, int offset, int length, String what)
+  private static void readBody(DataInputStream in, Path path, byte[] body, int length, String what)
       throws IOException {
+    readExactly(in, path, body, length, 0, length, what);
+    checkEnd(in, path, what);
+  }
+
+  /**
+   * Reads {@code length} bytes into {@code body} from offset 0; {@code before} bytes of the body
+   * ({@code total} in all) came before them, for the message when the file ends early.
+   */
+  private static void readExactly(DataInputStream in, Path path, byte[] body, int length, long before, long total,
+      String what) throws IOException {
     int read = 0;
     while (read < length) {
-      int r = in.read(body, offset + read, length - read);
+      int r = in.read(body, read, length - read);
       if (r < 0) {
-        throw new DataException(path + ": truncated: the header announces " + what + " (" + length
-            + " bytes) but the file ends after " + read + "; re-download or reinstall it");
+        throw new DataException(path + ": truncated: the header announces " + what + " (" + total
+            + " bytes) but the file ends after " + (before + read) + "; re-download or reinstall it");
       }
       read += r;
     }
+  }
+
+  private static void checkEnd(DataInputStream in, Path path, String what) throws IOException {
     if (in.read() >= 0) {
       throw new DataException(path + ": has bytes after the " + what + " its header announces; the file is"
           + " corrupt: re-download or reinstall it");

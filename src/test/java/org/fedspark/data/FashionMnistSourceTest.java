@@ -118,6 +118,16 @@ class FashionMnistSourceTest extends LocalSparkTest {
     Specs.release(fd);
   }
 
+  /** The table's rows group the clients in id order, keep the files' order inside a client, and skip dropped images. */
+  @Test
+  void groupingByClientIsAStableCountingSortWithoutTheDroppedImages() {
+    int[] clientOf = {2, 0, -1, 2, 1, 0, -1, 2};
+    int[] start = new int[4];
+    int[] position = FashionMnistSource.groupByClient(clientOf, start);
+    assertEquals(List.of(0, 2, 3, 6), Arrays.stream(start).boxed().toList());
+    assertEquals(List.of(3, 0, -1, 4, 2, 1, -1, 5), Arrays.stream(position).boxed().toList());
+  }
+
   @Test
   void missingDirectoryTellsHowToInstallTheData() {
     String missing = tmp.resolve("nowhere").toString();
@@ -247,7 +257,7 @@ class FashionMnistSourceTest extends LocalSparkTest {
    */
   @Test
   void aLocalMasterHandsTheTableToTheTasksByKey() throws Exception {
-    FashionMnistSource.Table table = new FashionMnistSource.Table(new byte[] {1, 2}, new byte[] {3}, new int[] {0}, 2);
+    FashionMnistSource.Table table = new FashionMnistSource.Table(new byte[] {1, 2}, new byte[] {3}, new int[] {0, 1}, 2);
     FashionMnistSource.TableHandle driver = FashionMnistSource.TableHandle.of(sc, table);
     assertTrue(sc.isLocal() && !driver.broadcasted(), "a local master uses no broadcast");
     assertTrue(driver.value() == table);

@@ -110,5 +110,129 @@ class LocalDatasetTest {
   void badShapesAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> LocalDataset.coded(new byte[5], new double[2], new int[1], D));
     assertThrows(IllegalArgumentException.class, () -> LocalDataset.coded(new byte[D], new double[257], new int[1], D));
+    assertThrows(IllegalArgumentException.class,
+        () -> LocalDataset.codedRows(new byte[3 * D], new int[] {0, 3}, new double[2], new int[2], D), "row 3 of 3");
+    assertThrows(IllegalArgumentException.class,
+        () -> LocalDataset.codedRows(new byte[3 * D], new int[] {-1}, new double[2], new int[1], D));
+    assertThrows(IllegalArgumentException.class,
+        () -> LocalDataset.codedRows(new byte[3 * D + 1], new int[] {0}, new double[2], new int[1], D), "no whole rows");
+    assertThrows(IllegalArgumentException.class,
+        () -> LocalDataset.codedRows(new byte[3 * D], new int[] {0, 1}, new double[2], new int[1], D), "labels");
+  }
+
+  /** {@code rows} of a coded table: as a view, and as the copy the view stands for. */
+  private static LocalDataset[] viewAndCopy(LocalDataset table, int[] rows, int d) {
+    byte[] codes = codes(table);
+    double[] levels = levels(table);
+    int[] labels = new int[rows.length];
+    byte[] own = new byte[rows.length * d];
+    for (int i = 0; i < rows.length; i++) {
+      labels[i] = table.label(rows[i]);
+      System.arraycopy(codes, rows[i] * d, own, i * d, d);
+    }
+    return new LocalDataset[] {LocalDataset.codedRows(codes, rows, levels, labels, d),
+        LocalDataset.coded(own, levels, labels, d)};
+  }
+
+  private static byte[] codes(LocalDataset coded) {
+    return (byte[]) field(coded, "codes");
+  }
+
+  private static double[] levels(LocalDataset coded) {
+    return (double[]) field(coded, "levels");
+  }
+
+  private static Object field(LocalDataset d, String name) {
+    try {
+      java.lang.reflect.Field f = LocalDataset.class.getDeclaredField(name);
+      f.setAccessible(true);
+      return f.get(d);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A view of a table's rows reads, selects and gathers exactly what a copy of those rows would. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {3, 8, 19})
+  void aViewOfATableEqualsTheCopyOfItsRowsBitForBit(int d) {
+    LocalDataset table = pair(40, d, 5)[0];
+    int[] rows = {39, 2, 2, 17, 0, 23, 11, 38, 5};
+    LocalDataset[] vc = viewAndCopy(table, rows, d);
+    LocalDataset view = vc[0];
+    LocalDataset copy = vc[1];
+    assertTrue(view.isView() && view.isCoded());
+    assertEquals(rows.length, view.size());
+    assertArrayEquals(copy.features(), view.features());
+    assertArrayEquals(copy.labels(), view.labels());
+    double[] a = new double[4 * d];
+    double[] b = new double[4 * d];
+    view.rows(3, 4, a);
+    copy.rows(3, 4, b);
+    assertArrayEquals(b, a);
+    int[] order = {8, 0, 3, 3, 6};
+    int[] ya = new int[4];
+    int[] yb = new int[4];
+    view.gather(order, 1, 4, a, ya);
+    copy.gather(order, 1, 4, b, yb);
+    assertArrayEquals(b, a);
+    assertArrayEquals(yb, ya);
+    // A selection of a view is a view of the same table, with the composed rows.
+    LocalDataset sel = view.select(order);
+    assertTrue(sel.isView());
+    assertArrayEquals(copy.select(order).features(), sel.features());
+    assertArrayEquals(copy.select(order).labels(), sel.labels());
+    assertTrue(codes(sel) == codes(table), "a selection shares the table");
+  }
+
+  /** Serialized, a view carries its own rows only, and comes back as an ordinary coded dataset. */
+  @Test
+  void aViewSerializesAsACompactCopyOfItsRows() throws Exception {
+    int d = 19;
+    LocalDataset table = pair(2000, d, 6)[0];
+    int[] rows = {1999, 4, 777, 4, 1000};
+    LocalDataset[] vc = viewAndCopy(table, rows, d);
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(buf)) {
+      o.writeObject(vc[0]);
+    }
+    byte[] bytes = buf.toByteArray();
+    assertTrue(bytes.length < 4000, "the table is 38,000 codes; the view's own rows are 95: " + bytes.length);
+    LocalDataset back;
+    try (java.io.ObjectInputStream i = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      back = (LocalDataset) i.readObject();
+    }
+    assertFalse(back.isView());
+    assertTrue(back.isCoded());
+    assertArrayEquals(vc[1].features(), back.features());
+    assertArrayEquals(vc[1].labels(), back.labels());
+  }
+
+  /**
+   * Spark's memory store, which sizes cached partitions by walking them, counts a view's own rows, not
+   * the shared table (which it would count again in every cached partition).
+   */
+  @Test
+  void sparksSizeEstimateOfAViewIsItsOwnShare() {
+    int d = 784;
+    LocalDataset table = pair(1000, d, 7)[0]; // 784,000 codes
+    int[] rows = new int[10];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = 99 * i;
+    }
+    LocalDataset view = viewAndCopy(table, rows, d)[0];
+    long estimate = org.apache.spark.util.SizeEstimator.estimate(view);
+    assertEquals(view.estimatedSize(), estimate);
+    assertTrue(estimate > 10 * d && estimate < 20_000, "10 rows of 784 codes, not the table: " + estimate);
+    // A plain dataset's own estimate stays within a few percent of what Spark's walk finds.
+    LocalDataset dense = pair(300, d, 8)[1];
+    double walked = walkedSize(dense);
+    assertEquals(walked, dense.estimatedSize(), 0.05 * walked);
+  }
+
+  /** What Spark's walk finds for the dataset's arrays and object, without our estimate. */
+  private static double walkedSize(LocalDataset d) {
+    return org.apache.spark.util.SizeEstimator.estimate(d.features())
+        + org.apache.spark.util.SizeEstimator.estimate(d.labels()) + 48;
   }
 }
