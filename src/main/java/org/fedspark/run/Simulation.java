@@ -400,12 +400,17 @@ public final class Simulation {
     try (Progress progress = new Progress(alg.name(), rounds, first - 1, cfg.getEnum(Keys.PROGRESS, Progress.Mode.class),
         console)) {
       roundsDone = first - 1;
-      // The charts' one-time start-up runs while the rounds leave the cores idle between jobs, once the
-      // first rounds' compilation has settled (Charts.warmUpInBackground).
+      // The charts' and the model writer's one-time start-ups run while the rounds leave the cores idle
+      // between jobs, once the first rounds' compilation has settled, one after the other
+      // (Charts.warmUpInBackground, ModelsParquet.warmUpInBackground).
       int chartsWarmUp = first + Math.min(10, Math.max(0, rounds - first) / 2);
+      int writerWarmUp = first + Math.min(20, Math.max(0, rounds - first) * 3 / 4);
       for (int t = first; t <= rounds; t++) {
         if (t == chartsWarmUp) {
           org.fedspark.report.Charts.warmUpInBackground();
+        }
+        if (t == writerWarmUp && cfg.getBoolean(Keys.SAVE_MODELS)) {
+          ModelsParquet.warmUpInBackground(sc.hadoopConfiguration());
         }
         StopRequest.check();
         long t0 = System.nanoTime();

@@ -99,6 +99,17 @@ class SavedModelsTest extends LocalSparkTest {
     }
   }
 
+  /**
+   * The writer's warm-up runs the real writer to the end (a whole Parquet file's bytes, footer and
+   * all, into nowhere): a warm-up that failed early would warm nothing, silently.
+   */
+  @Test
+  void theWritersWarmUpWritesAWholeFileIntoNowhere() throws Exception {
+    long bytes = ModelsParquet.warmUp(sc.hadoopConfiguration());
+    // magic (4) + row group + footer with the schema + footer length (4) + magic (4)
+    assertTrue(bytes > 300 && bytes < 10_000, "a two-row file: " + bytes + " bytes");
+  }
+
   @Test
   void aGlobalModelAlgorithmSavesOnlyTheGlobalModel() {
     OutputDir out = run("algorithm.name=fedavg");
