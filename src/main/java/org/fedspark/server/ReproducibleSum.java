@@ -66,9 +66,11 @@ public final class ReproducibleSum implements Serializable {
       finite = false;
       return;
     }
-    double f = Math.floor(a);
-    long h = (long) f;
-    long l = (long) ((a - f) * TWO_63);
+    // For 0 ≤ a < 2⁶² the cast truncates toward zero, i.e. h = ⌊a⌋, and a − h is exact: the same
+    // h and l as Math.floor would give, without its call (C1 does not inline it; every round cuts
+    // every coordinate of every upload here).
+    long h = (long) a;
+    long l = (long) ((a - h) * TWO_63);
     if (x >= 0) {
       accumulate(i, h, l);
     } else {
@@ -97,18 +99,26 @@ public final class ReproducibleSum implements Serializable {
       borrow = 1;
     }
     lo[i] = s;
-    try {
-      hi[i] = Math.subtractExact(Math.subtractExact(hi[i], h), borrow);
-    } catch (ArithmeticException e) {
+    long a = hi[i];
+    long d = a - h;
+    long r = d - borrow;
+    // Two's-complement overflow tests (Hacker's Delight 2-13), as Math.subtractExact makes them.
+    if (((a ^ h) & (a ^ d)) < 0 || ((d ^ borrow) & (d ^ r)) < 0) {
       finite = false;
+    } else {
+      hi[i] = r;
     }
   }
 
   private void addHi(int i, long h, long carry) {
-    try {
-      hi[i] = Math.addExact(Math.addExact(hi[i], h), carry);
-    } catch (ArithmeticException e) {
+    long a = hi[i];
+    long s = a + h;
+    long r = s + carry;
+    // Two's-complement overflow tests (Hacker's Delight 2-13), as Math.addExact makes them.
+    if (((a ^ s) & (h ^ s)) < 0 || ((s ^ r) & (carry ^ r)) < 0) {
       finite = false;
+    } else {
+      hi[i] = r;
     }
   }
 

@@ -130,6 +130,17 @@ class ReproducibleSumTest {
       s.addAt(0, 1.9 * 0x1p61); // each is below the 2^62 limit; their sum is beyond 2^63
     }
     assertFalse(s.isFinite());
+    ReproducibleSum negative = new ReproducibleSum(1);
+    for (int k = 0; k < 3; k++) {
+      negative.addAt(0, -1.9 * 0x1p61); // the same below −2^63, through the subtracting path
+    }
+    assertFalse(negative.isFinite());
+    ReproducibleSum edge = new ReproducibleSum(1);
+    edge.addAt(0, 1.5 * 0x1p61);
+    edge.addAt(0, 1.5 * 0x1p61);
+    edge.addAt(0, -1.5 * 0x1p61);
+    assertTrue(edge.isFinite(), "3·2^61 then back: the running sum never passed 2^63");
+    assertEquals(1.5 * 0x1p61, edge.get(0));
     ReproducibleSum a = new ReproducibleSum(1);
     ReproducibleSum b = new ReproducibleSum(1);
     a.addAt(0, -1.9 * 0x1p61);
