@@ -27,28 +27,13 @@ public final class Charts {
    * after its last round. Nothing is written; a failure here only leaves that cost to {@link #write}.
    */
   public static void warmUpInBackground() {
-    synchronized (Charts.class) {
-      if (warmUpStarted) {
-        return;
-      }
-      warmUpStarted = true;
-    }
-    Thread t = new Thread(() -> {
-      try {
-        XYChart c = chart("warm-up", "accuracy");
-        c.addSeries("warm-up", new double[] {1, 2}, new double[] {0.5, 0.75});
-        javax.imageio.ImageIO.setUseCache(false);
-        BitmapEncoder.saveBitmap(c, java.io.OutputStream.nullOutputStream(), BitmapEncoder.BitmapFormat.PNG);
-      } catch (Throwable ignored) {
-        // only a head start; the real charts report their own errors
-      }
-    }, "fedspark-chart-warm-up");
-    t.setDaemon(true);
-    t.setPriority(Thread.MIN_PRIORITY);
-    t.start();
+    WarmUp.once("fedspark-chart-warm-up", () -> {
+      XYChart c = chart("warm-up", "accuracy");
+      c.addSeries("warm-up", new double[] {1, 2}, new double[] {0.5, 0.75});
+      javax.imageio.ImageIO.setUseCache(false);
+      BitmapEncoder.saveBitmap(c, java.io.OutputStream.nullOutputStream(), BitmapEncoder.BitmapFormat.PNG);
+    });
   }
-
-  private static boolean warmUpStarted;
 
   public static void write(OutputDir out, List<RoundMetrics> rows, String title) {
     XYChart acc = chart(title + ": accuracy", "accuracy");

@@ -89,24 +89,8 @@ final class ModelsParquet {
    * only leaves that cost to {@link #write}.
    */
   static void warmUpInBackground(Configuration conf) {
-    synchronized (ModelsParquet.class) {
-      if (warmUpStarted) {
-        return;
-      }
-      warmUpStarted = true;
-    }
-    Thread t = new Thread(() -> {
-      try {
-        warmUp(conf);
-      } catch (IOException | RuntimeException | LinkageError ignored) {
-        // only a head start; the real write reports its own errors
-      }
-    }, "fedspark-parquet-warm-up");
-    t.setDaemon(true);
-    t.start();
+    org.fedspark.report.WarmUp.once("fedspark-parquet-warm-up", () -> warmUp(conf));
   }
-
-  private static boolean warmUpStarted;
 
   /** The warm-up's work: a small model through the real writer into nowhere; returns the bytes the writer produced. */
   static long warmUp(Configuration conf) throws IOException {
