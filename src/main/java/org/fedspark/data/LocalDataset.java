@@ -11,12 +11,12 @@ import java.io.Serializable;
  * <p>Two storages, the same values. <b>Dense</b>: the doubles themselves. <b>Coded</b>
  * ({@link #coded}): when every feature takes one of at most 256 values, as an image's pixels do, one
  * byte per feature indexes a table of those values. Fashion-MNIST's 70,000 images then take 55 MB
- * instead of 440 MB, and building a client costs a byte copy instead of allocating, filling and (for
- * the collector) promoting its doubles; gathering a minibatch looks each value up, which yields
+ * instead of 440 MB, and building a client costs a byte copy (or, as a view, none) instead of
+ * allocating, filling and (for the collector) promoting its doubles; gathering a minibatch looks each value up, which yields
  * exactly the doubles the dense storage would hold.
  *
  * <p>A coded dataset may also be a <b>view</b> of rows of a larger table ({@link #codedRows}): Fashion-MNIST's
- * clients all read the one pooled table the driver decoded, so building 100 clients copies no pixel,
+ * clients all read the one pooled table the driver read, so building 100 clients copies no pixel,
  * and the collector does not have to copy 55 MB of client arrays into the old generation in the first
  * rounds (on a local master that was 0.2-0.3 s of pauses). A view is made compact when it is serialized
  * ({@link #writeReplace}), so a spilled or shipped client carries its own rows only, and it tells
