@@ -31,11 +31,10 @@ final class ClientLayout {
     return JavaPairRDD.fromRDD(new ClientIdsRDD(jsc.sc(), partitioner), tag, tag);
   }
 
-  /** The client ids of one partition of {@link #clientIds}, in ascending order. */
+  /** The client ids of one partition of {@link #clientIds}, in ascending order (as {@link ClientIdsRDD} makes them). */
   static List<Integer> sortedIds(Iterator<Tuple2<Integer, Integer>> records) {
     List<Integer> ids = new ArrayList<>();
     records.forEachRemaining(t -> ids.add(t._1()));
-    ids.sort(null);
     return ids;
   }
 }
