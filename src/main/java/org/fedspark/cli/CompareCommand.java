@@ -25,6 +25,7 @@ import org.fedspark.report.Comparison;
 import org.fedspark.report.OutputDir;
 import org.fedspark.report.RunReport;
 import org.fedspark.run.FedSpark;
+import org.fedspark.run.ForkFreeLocalFileSystem;
 import org.fedspark.run.Preflight;
 import org.fedspark.run.StopRequest;
 import org.fedspark.run.SparkSessions;
@@ -82,14 +83,14 @@ final class CompareCommand implements Callable<Integer> {
         Preflight.checkConfig(in.cfg(), Preflight.hadoopConf(in.cfg()));
       }
     }
-    Preflight.checkOutputDir(dir, firstConfig == null ? new Configuration() : Preflight.hadoopConf(firstConfig.cfg()),
+    Preflight.checkOutputDir(dir, firstConfig == null ? ForkFreeLocalFileSystem.configuration() : Preflight.hadoopConf(firstConfig.cfg()),
         overwrite, Comparison.OUTPUTS);
     ErrorHandler.outputDir(dir);
     StopRequest.install();
     SparkContext sc = firstConfig == null ? null : SparkSessions.start("fedspark compare",
         firstConfig.cfg().getString(Keys.MASTER), firstConfig.cfg().getBoolean(Keys.UI), firstConfig.cfg().sparkConf());
     try {
-      Configuration hadoop = sc == null ? new Configuration() : sc.hadoopConfiguration();
+      Configuration hadoop = sc == null ? ForkFreeLocalFileSystem.configuration() : sc.hadoopConfiguration();
       OutputDir target = new OutputDir(dir, hadoop);
       // Refuse an occupied directory now, before any run has spent its time.
       target.claim(Comparison.OUTPUTS, overwrite);
@@ -239,7 +240,7 @@ final class CompareCommand implements Callable<Integer> {
   private static FileStatus status(String arg) {
     try {
       Path p = new Path(arg);
-      var fs = p.getFileSystem(new Configuration());
+      var fs = p.getFileSystem(ForkFreeLocalFileSystem.configuration());
       return fs.exists(p) ? fs.getFileStatus(p) : null;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + arg + ": " + e.getMessage(), e);

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import org.apache.hadoop.conf.Configuration;
+import org.fedspark.run.ForkFreeLocalFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.fedspark.config.ConfigException;
@@ -95,7 +95,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     if (dir != null) {
       try {
         Path p = new Path(dir, LOG_NAME);
-        FileSystem fs = p.getFileSystem(new Configuration());
+        FileSystem fs = p.getFileSystem(ForkFreeLocalFileSystem.configuration());
         if (fs.getFileStatus(p.getParent()).isDirectory()) {
           try (OutputStream out = fs.create(p, true)) {
             out.write(text);
@@ -109,7 +109,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     try {
       String name = "fedspark-error-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log";
       Path p = new Path(new java.io.File(System.getProperty("java.io.tmpdir"), name).toURI());
-      FileSystem fs = FileSystem.getLocal(new Configuration());
+      FileSystem fs = FileSystem.getLocal(ForkFreeLocalFileSystem.configuration());
       try (OutputStream out = fs.create(p, true)) {
         out.write(text);
       }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
@@ -71,7 +70,7 @@ public final class FedSpark {
   public static FedConfig loadRunConfig(String runDir, List<String> overrides) {
     Path conf = new Path(runDir, "config.conf");
     try {
-      if (!conf.getFileSystem(new Configuration()).exists(conf)) {
+      if (!conf.getFileSystem(ForkFreeLocalFileSystem.configuration()).exists(conf)) {
         throw new ConfigException(runDir + " is not a fedspark run directory (it has no config.conf); give the "
             + "output directory of a run (its --out)");
       }
@@ -126,7 +125,7 @@ public final class FedSpark {
   static String locateConfig(String given) {
     Path path = new Path(given);
     try {
-      if (path.toUri().getScheme() != null || path.getFileSystem(new Configuration()).exists(path)) {
+      if (path.toUri().getScheme() != null || path.getFileSystem(ForkFreeLocalFileSystem.configuration()).exists(path)) {
         return given;
       }
     } catch (IOException | RuntimeException e) {
@@ -147,7 +146,7 @@ public final class FedSpark {
   static String readText(String pathText) {
     try {
       Path path = new Path(pathText);
-      FileSystem fs = path.getFileSystem(new Configuration());
+      FileSystem fs = path.getFileSystem(ForkFreeLocalFileSystem.configuration());
       if (!fs.exists(path)) {
         throw new ConfigException("config file " + pathText + " does not exist; " + (SparkSessions.submitted()
             ? "under spark-submit give a Hadoop path (hdfs://…) or ship the file with --files (fedspark finds it by"

@@ -204,7 +204,7 @@ public final class Preflight {
    * defaults plus the config's {@code spark.conf."spark.hadoop.*"} properties, as Spark applies them.
    */
   public static Configuration hadoopConf(FedConfig cfg) {
-    Configuration conf = new Configuration();
+    Configuration conf = ForkFreeLocalFileSystem.configuration();
     cfg.sparkConf().forEach((k, v) -> {
       if (k.startsWith("spark.hadoop.")) {
         conf.set(k.substring("spark.hadoop.".length()), v);

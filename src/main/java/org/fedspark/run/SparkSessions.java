@@ -66,6 +66,8 @@ public final class SparkSessions {
     } else {
       extra.forEach(conf::set);
     }
+    // Outputs and data through Hadoop's local file system without a chmod process per file.
+    ForkFreeLocalFileSystem.useIn(conf);
     if (isLocal(effectiveMaster)) {
       // Executors share the driver's JVM and read a broadcast's value from the driver's memory: the
       // compressed pieces Spark makes for other JVMs are read only if that value was evicted, and
