@@ -161,11 +161,12 @@ final class ClientRuntime implements Serializable {
     return eachPersonalModel(data, slots, b, (c, personal, global) -> {
       EvalStats p = model.evaluate(personal, c.test());
       EvalStats g = EvalStats.EMPTY;
+      boolean own = global == null || !Arrays.equals(personal, global);
       if (global != null) {
-        g = Arrays.equals(personal, global) ? p : model.evaluate(global, c.test());
+        g = own ? model.evaluate(global, c.test()) : p;
       }
       return new ClientEval(c.clientId(), p.count(), p.lossSum(), p.correct(), global != null, g.lossSum(),
-          g.correct());
+          g.correct(), own);
     });
   }
 

@@ -107,7 +107,12 @@ final class RoundEngine {
       RoundTraffic traffic) {}
 
   /** An evaluation: every client's result, and the bytes its messages cost. */
-  record Evaluation(List<ClientEval> clients, long downlinkBytes) {}
+  record Evaluation(List<ClientEval> clients, long downlinkBytes) {
+    /** Whether some client's personalized model differs from the global one (or there is no global one). */
+    boolean anyOwnModel() {
+      return clients.stream().anyMatch(ClientEval::ownModel);
+    }
+  }
 
   /** An engine with {@code codec} both ways and nothing else (uncompressed transport with float64). */
   RoundEngine(JavaSparkContext jsc, JavaRDD<ClientData> data, ClientPartitioner partitioner, ClientStrategy client,
@@ -301,9 +306,16 @@ final class RoundEngine {
    * Hands {@code sink} every client's personalized model for round {@code round} (built as
    * {@link #evaluate} builds it, from the same messages through the same codec) and the global model
    * as clients decode it (null without one); the RDD is valid only inside {@code sink}.
+   *
+   * @param anyOwnModel false when an evaluation of this very round found every client's personalized
+   *     model equal to the global one ({@link Evaluation#anyOwnModel}): then no client has a model of
+   *     its own, {@code sink} gets a null RDD, and no job visits the clients to find that out again
    */
-  <T> T personalModels(int round, RoundPlan evalPlan, double[] global,
+  <T> T personalModels(int round, RoundPlan evalPlan, double[] global, boolean anyOwnModel,
       java.util.function.BiFunction<JavaRDD<ClientRuntime.ClientModel>, double[], T> sink) {
+    if (!anyOwnModel && global != null) {
+      return sink.apply(null, WireFormat.decode(globalBytes(round, global), transport.downlink()).vector(ClientRuntime.GLOBAL));
+    }
     EvalRound e = evalRound(round, evalPlan, global);
     ClientRuntime rt = runtime;
     Shipped<ClientRuntime.EvalBroadcast> bc = e.broadcast();
@@ -328,9 +340,7 @@ final class RoundEngine {
     List<Broadcast<?>> created = new ArrayList<>();
     byte[] msg = WireFormat.encode(evalPlan.broadcast(), transport.downlink(),
         Transport.context(seed, round, -1, CodecContext.Direction.EVALUATION), null);
-    byte[] globalBytes = global == null ? new byte[0]
-        : WireFormat.encode(Message.builder().vector(ClientRuntime.GLOBAL, global).build(), transport.downlink(),
-            Transport.context(seed, round, -2, CodecContext.Direction.EVALUATION), null);
+    byte[] globalBytes = global == null ? new byte[0] : globalBytes(round, global);
     Shipped<ClientRuntime.EvalBroadcast> bc = Shipped.of(jsc, new ClientRuntime.EvalBroadcast(round, msg, globalBytes),
         (long) msg.length + globalBytes.length, true);
     if (bc.broadcast() != null) {
@@ -340,6 +350,12 @@ final class RoundEngine {
     JavaRDD<ClientSlot> slots = evalPlan.perClient().isEmpty() ? states
         : attachInboxes(states, evalPlan.perClient(), round, CodecContext.Direction.EVALUATION, created, perClientBytes, null);
     return new EvalRound(bc, slots, perClientBytes[0], created);
+  }
+
+  /** The global model as an evaluation of round {@code round} sends it (through the downlink codec). */
+  private byte[] globalBytes(int round, double[] global) {
+    return WireFormat.encode(Message.builder().vector(ClientRuntime.GLOBAL, global).build(), transport.downlink(),
+        Transport.context(seed, round, -2, CodecContext.Direction.EVALUATION), null);
   }
 
   /** The clients' current state (aligned with the data RDD), for a resume point. */
@@ -668,11 +684,11 @@ final class RoundEngine {
    * primitive arrays (about 50 bytes per client), not one serialized object per client.
    */
   record EvalColumns(int[] ids, long[] counts, double[] personalLoss, long[] personalCorrect, boolean[] hasGlobal,
-      double[] globalLoss, long[] globalCorrect) implements java.io.Serializable {
+      double[] globalLoss, long[] globalCorrect, boolean[] ownModel) implements java.io.Serializable {
     static EvalColumns pack(List<ClientEval> evals) {
       int n = evals.size();
       EvalColumns c = new EvalColumns(new int[n], new long[n], new double[n], new long[n], new boolean[n], new double[n],
-          new long[n]);
+          new long[n], new boolean[n]);
       for (int i = 0; i < n; i++) {
         ClientEval e = evals.get(i);
         c.ids[i] = e.clientId();
@@ -682,6 +698,7 @@ final class RoundEngine {
         c.hasGlobal[i] = e.hasGlobal();
         c.globalLoss[i] = e.globalLossSum();
         c.globalCorrect[i] = e.globalCorrect();
+        c.ownModel[i] = e.ownModel();
       }
       return c;
     }
@@ -689,7 +706,7 @@ final class RoundEngine {
     void unpack(List<ClientEval> into) {
       for (int i = 0; i < ids.length; i++) {
         into.add(new ClientEval(ids[i], counts[i], personalLoss[i], personalCorrect[i], hasGlobal[i], globalLoss[i],
-            globalCorrect[i]));
+            globalCorrect[i], ownModel[i]));
       }
     }
   }

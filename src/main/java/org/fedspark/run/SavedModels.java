@@ -78,7 +78,9 @@ public final class SavedModels {
   /**
    * Writes {@code models/} for round {@code round}, replacing an older one: each partition writes its
    * clients' personal models as one file, the driver the global model, all into a temporary directory
-   * that is renamed into place when every file is there.
+   * that is renamed into place when every file is there. {@code personal} null means that no client has
+   * a model of its own (known from the round's evaluation): then only the global model is written, and
+   * no Spark job runs.
    */
   static void write(SparkContext sc, OutputDir out, int round, ParamLayout layout,
       JavaRDD<ClientRuntime.ClientModel> personal, double[] global, String[] clientNames) {
@@ -86,8 +88,9 @@ public final class SavedModels {
     FileSystem fs = out.fileSystem();
     Path target = out.path(DIR);
     Path tmp = out.path("." + DIR + ".tmp-" + UUID.randomUUID());
-    Broadcast<String[]> names = jsc.broadcast(clientNames);
-    Broadcast<SerializableConfiguration> conf = jsc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
+    Broadcast<String[]> names = personal == null ? null : jsc.broadcast(clientNames);
+    Broadcast<SerializableConfiguration> conf = personal == null ? null
+        : jsc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
     String dir = tmp.toString();
     try {
       if (!fs.mkdirs(tmp)) {
@@ -97,19 +100,14 @@ public final class SavedModels {
         ModelsParquet.write(sc.hadoopConfiguration(), new Path(tmp, "part-global.parquet"), layout,
             List.of(new ModelsParquet.Model(round, GLOBAL, null, null, global)));
       }
-      personal.foreachPartition(it -> {
-        List<ModelsParquet.Model> mine = new ArrayList<>();
-        String[] n = names.value();
-        it.forEachRemaining(m -> {
-          if (m.params() != null) {
-            mine.add(new ModelsParquet.Model(round, PERSONAL, m.clientId(), n == null ? null : n[m.clientId()], m.params()));
-          }
-        });
-        if (!mine.isEmpty()) {
-          ModelsParquet.write(conf.value().value(), new Path(dir, String.format(java.util.Locale.ROOT,
-              "part-%05d.parquet", org.apache.spark.TaskContext.getPartitionId())), layout, mine);
+      if (personal != null) {
+        jsc.setCallSite("fedspark save models");
+        try {
+          writePersonal(personal, names, conf, dir, round, layout);
+        } finally {
+          jsc.setCallSite(null);
         }
-      });
+      }
       fs.create(new Path(tmp, "_SUCCESS"), true).close();
       Path old = out.path("." + DIR + ".old-" + UUID.randomUUID());
       if (fs.exists(target) && !fs.rename(target, old)) {
@@ -122,9 +120,29 @@ public final class SavedModels {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the models in " + out.path(DIR) + ": " + e.getMessage(), e);
     } finally {
-      names.destroy();
-      conf.destroy();
+      if (names != null) {
+        names.destroy();
+        conf.destroy();
+      }
     }
+  }
+
+  /** The job that has each partition write its clients' own models (if any) as one file in {@code dir}. */
+  private static void writePersonal(JavaRDD<ClientRuntime.ClientModel> personal, Broadcast<String[]> names,
+      Broadcast<SerializableConfiguration> conf, String dir, int round, ParamLayout layout) {
+    personal.foreachPartition(it -> {
+      List<ModelsParquet.Model> mine = new ArrayList<>();
+      String[] n = names.value();
+      it.forEachRemaining(m -> {
+        if (m.params() != null) {
+          mine.add(new ModelsParquet.Model(round, PERSONAL, m.clientId(), n == null ? null : n[m.clientId()], m.params()));
+        }
+      });
+      if (!mine.isEmpty()) {
+        ModelsParquet.write(conf.value().value(), new Path(dir, String.format(java.util.Locale.ROOT,
+            "part-%05d.parquet", org.apache.spark.TaskContext.getPartitionId())), layout, mine);
+      }
+    });
   }
 
   /** The saved models read back: the global model (or null) and every client's personal one, keyed by client id. */

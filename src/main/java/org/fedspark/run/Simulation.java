@@ -51,6 +51,8 @@ public final class Simulation {
   private final Transport transportOverride;
   /** Rounds finished so far (for the summary of an interrupted run). */
   private volatile int roundsDone;
+  /** The last evaluated round in which every client's personalized model was the global one (-1: none). */
+  private int allGlobalAt = -1;
   /** Tests only: the round after which the run stops as if killed (its resume point written), or 0. */
   private int killAfterRound;
 
@@ -432,6 +434,9 @@ public final class Simulation {
           long e0 = System.nanoTime();
           RoundEngine.Evaluation evaluation = engine.evaluate(t, server.configureEvaluate(t), server.globalModel().orElse(null));
           EvalSummary ev = EvalSummary.of(evaluation.clients());
+          if (!evaluation.anyOwnModel()) {
+            allGlobalAt = t;
+          }
           double evalSeconds = (System.nanoTime() - e0) / 1e9;
           RoundMetrics m = new RoundMetrics(t, ev.accMean(), ev.accWeighted(), ev.accStd(), ev.accWorst10(), ev.loss(),
               ev.globalAcc(), ev.globalLoss(), traffic.trainLoss(), traffic.participants(), traffic.uplinkBytes(),
@@ -518,7 +523,9 @@ public final class Simulation {
   /** Saves every client's personalized model and the global model as of round {@code round}. */
   private void saveModels(RoundEngine engine, ServerStrategy server, int round, Model model, FederatedData fed) {
     String[] names = fed.info().clientNames();
-    engine.personalModels(round, server.configureEvaluate(round), server.globalModel().orElse(null),
+    // An evaluation of this round that found no client with a model of its own spares the clients' job.
+    boolean anyOwnModel = round != allGlobalAt;
+    engine.personalModels(round, server.configureEvaluate(round), server.globalModel().orElse(null), anyOwnModel,
         (personal, global) -> {
           SavedModels.write(sc, out, round, model.layout(), personal, global, names);
           return null;

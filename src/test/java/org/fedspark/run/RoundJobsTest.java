@@ -227,7 +227,8 @@ class RoundJobsTest extends LocalSparkTest {
   @Test
   void evaluationResultsSurviveThePackingIntoColumns() {
     List<ClientEval> evals = List.of(new ClientEval(4, 10, 2.5, 7, true, 3.5, 6),
-        new ClientEval(9, 0, 0, 0, false, 0, 0), new ClientEval(11, 3, 0.25, 3, true, 1e-300, 2));
+        new ClientEval(9, 0, 0, 0, false, 0, 0), new ClientEval(11, 3, 0.25, 3, true, 1e-300, 2),
+        new ClientEval(12, 5, 1.5, 4, true, 1.5, 4, false));
     List<ClientEval> back = new ArrayList<>();
     RoundEngine.EvalColumns.pack(evals).unpack(back);
     assertEquals(evals, back);

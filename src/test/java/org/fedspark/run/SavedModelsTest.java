@@ -41,9 +41,21 @@ class SavedModelsTest extends LocalSparkTest {
     return spark.read().parquet(out.path(SavedModels.DIR).toString());
   }
 
+  private static List<String> listing(OutputDir out) {
+    try {
+      return java.util.Arrays.stream(out.fileSystem().listStatus(out.path(SavedModels.DIR)))
+          .map(f -> f.getPath().getName()).filter(n -> !n.endsWith(".crc")).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
-  void personalizedModelsAreSavedPerBlockAndReproduceTheRunsAccuracies() {
-    OutputDir out = run("algorithm.name=ditto");
+  void personalizedModelsAreSavedPerBlockAndReproduceTheRunsAccuracies() throws Exception {
+    OutputDir[] ran = new OutputDir[1];
+    List<String> jobs = jobsOf(() -> ran[0] = run("algorithm.name=ditto"));
+    OutputDir out = ran[0];
+    assertEquals(List.of("fedspark evaluation, round 6", "fedspark save models"), jobs.subList(jobs.size() - 2, jobs.size()));
     Dataset<Row> m = models(out);
     assertEquals(4, m.filter("kind = 'global'").count());
     assertEquals(12 * 4, m.filter("kind = 'personal'").count(), "Ditto: every client has its own model");
@@ -110,9 +122,40 @@ class SavedModelsTest extends LocalSparkTest {
     assertTrue(bytes > 300 && bytes < 10_000, "a two-row file: " + bytes + " bytes");
   }
 
+  /** The call sites of the Spark jobs {@code work} started, in order. */
+  private List<String> jobsOf(Runnable work) throws InterruptedException {
+    List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+        seen.add(String.valueOf(job.properties().getProperty("callSite.short")));
+      }
+    };
+    sc.addSparkListener(listener);
+    try {
+      work.run();
+      // Listener events arrive in order: once the marker job is seen, every earlier job has been.
+      sc.setCallSite("marker");
+      org.apache.spark.api.java.JavaSparkContext.fromSparkContext(sc).parallelize(List.of(1), 1).count();
+      sc.clearCallSite();
+      for (int i = 0; i < 500 && !seen.contains("marker"); i++) {
+        Thread.sleep(10);
+      }
+      assertTrue(seen.contains("marker"));
+      return List.copyOf(seen.subList(0, seen.indexOf("marker")));
+    } finally {
+      sc.removeSparkListener(listener);
+    }
+  }
+
   @Test
-  void aGlobalModelAlgorithmSavesOnlyTheGlobalModel() {
-    OutputDir out = run("algorithm.name=fedavg");
+  void aGlobalModelAlgorithmSavesOnlyTheGlobalModelWithoutVisitingTheClientsAgain() throws Exception {
+    OutputDir[] ran = new OutputDir[1];
+    List<String> jobs = jobsOf(() -> ran[0] = run("algorithm.name=fedavg"));
+    OutputDir out = ran[0];
+    // The last evaluation found every client's personalized model to be the global one: no save job.
+    assertEquals("fedspark evaluation, round 6", jobs.get(jobs.size() - 1), "the run's last job: " + jobs);
+    assertEquals(List.of("_SUCCESS", "part-global.parquet"), listing(out));
     assertEquals(0, models(out).filter("kind = 'personal'").count(), "FedAvg's clients use the global model");
     ModelEvaluation e = ModelEvaluation.of(sc, out, List.of());
     assertEquals(List.of(), e.differences());
