@@ -6,12 +6,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import org.fedspark.run.ForkFreeLocalFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.fedspark.config.ConfigException;
 import org.fedspark.data.DataException;
 import org.fedspark.report.DiskFull;
+import org.fedspark.run.ForkFreeLocalFileSystem;
 import picocli.CommandLine;
 
 /**
