@@ -30,11 +30,14 @@ import org.apache.spark.SparkConf;
  * <p>Where Hadoop's native library is loaded, or the bits include the sticky bit (which Java's
  * permission set cannot express), or the file system is not POSIX, Hadoop's own path is taken.
  *
- * <p>fedspark's Hadoop configurations name this class for {@code fs.file.impl} ({@link #configuration},
- * {@link #useIn}) unless the user named another. Hadoop caches one file system per scheme and user, made
- * with the configuration of the first request, so the class takes effect only if fedspark asks first
- * (as {@code fedspark run} does); under {@code spark-submit}, Spark may have opened the local file system
- * before, and then Hadoop's own is used, with the same results.
+ * <p>fedspark's Hadoop configurations on the driver name this class for {@code fs.file.impl}
+ * ({@link #configuration}), and so does Spark's on a local master ({@link #useIn}), whose executors are
+ * the driver's JVM; executors in JVMs of their own keep Hadoop's class, since they may open their local
+ * file system before fedspark's jar is on their class path. A class the user named is kept. Hadoop
+ * caches one file system per scheme and user, made with the configuration of the first request, so
+ * the class takes effect only if fedspark asks first (as {@code fedspark run} does); under
+ * {@code spark-submit}, Spark may have opened the local file system before, and then Hadoop's own is
+ * used, with the same results.
  */
 public final class ForkFreeLocalFileSystem extends LocalFileSystem {
   /** Hadoop's key for the class of the {@code file:} scheme. */

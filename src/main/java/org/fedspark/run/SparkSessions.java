@@ -66,9 +66,11 @@ public final class SparkSessions {
     } else {
       extra.forEach(conf::set);
     }
-    // Outputs and data through Hadoop's local file system without a chmod process per file.
-    ForkFreeLocalFileSystem.useIn(conf);
     if (isLocal(effectiveMaster)) {
+      // Outputs and data through Hadoop's local file system without a chmod process per file. Only
+      // where the executors are this JVM: another JVM may open its local file system before it has
+      // fedspark's jar (the driver's own configurations use the class on any master).
+      ForkFreeLocalFileSystem.useIn(conf);
       // Executors share the driver's JVM and read a broadcast's value from the driver's memory: the
       // compressed pieces Spark makes for other JVMs are read only if that value was evicted, and
       // compressing them cost ~0.1 s of the data's 55 MB broadcast (fmnist-fedavg.conf).

@@ -19,6 +19,8 @@ class SparkSessionsTest extends LocalSparkTest {
     assertEquals("false", conf.get("spark.ui.enabled"));
     assertTrue(sc.ui().isEmpty(), "no web UI");
     assertEquals("false", conf.get("spark.broadcast.compress"), "local executors read the driver's value");
+    assertEquals(ForkFreeLocalFileSystem.class.getName(), sc.hadoopConfiguration().get(ForkFreeLocalFileSystem.KEY),
+        "local files without a chmod process per file");
   }
 
   @Test
