@@ -159,6 +159,7 @@ public final class PytorchComparison {
     r.put("fedspark", summarize(fedRuns));
     r.put("pytorch", summarize(torchRuns));
     r.put("ratio_wall_fedspark_over_pytorch", median(fedRuns, "wall_seconds") / median(torchRuns, "wall_seconds"));
+    r.put("pairs_wall", pairs(fedRuns, torchRuns, "wall_seconds"));
     r.put("fedspark_runs", fedRuns);
     r.put("pytorch_runs", torchRuns);
     String mismatch = null;
@@ -198,6 +199,10 @@ public final class PytorchComparison {
       sb.append(String.format(Locale.ROOT, "%-32s %-28s %-28s%n", row[0], cell(f, row[1], scale), cell(p, row[1], scale)));
     }
     sb.append(String.format(Locale.ROOT, "%nwall, fedspark / PyTorch: %.2f×%n", (Double) r.get("ratio_wall_fedspark_over_pytorch")));
+    Map<String, Object> pw = (Map<String, Object>) r.get("pairs_wall");
+    sb.append(String.format(Locale.ROOT, "pair by pair (run i against run i): %.2f× [%.2f, %.2f]; fedspark faster in %d of %d pairs%n",
+        (Double) pw.get("median_ratio"), (Double) pw.get("min_ratio"), (Double) pw.get("max_ratio"),
+        (Integer) pw.get("fedspark_faster"), (Integer) pw.get("pairs")));
     sb.append(String.format(Locale.ROOT, "%n%-6s %-22s %-22s%n", "round", "fedspark acc (mean)", "PyTorch acc (mean)"));
     for (Map<String, Object> a : (List<Map<String, Object>>) r.get("accuracies")) {
       sb.append(String.format(Locale.ROOT, "%-6s %-22s %-22s%n", a.get("round"), a.get("fedspark_acc_mean"),
@@ -397,6 +402,40 @@ public final class PytorchComparison {
         m.put(k + "_median", median(runs, k));
       }
     }
+    return m;
+  }
+
+  /**
+   * The interleaved runs compared pair by pair (fedspark run i against PyTorch run i, which ran right
+   * after it): the ratios, their median and range, and in how many pairs fedspark was faster. On a
+   * machine whose load comes and goes, a pair shares its moment, so these say more than the ratio of
+   * the two medians, which may come from different moments.
+   */
+  static Map<String, Object> pairs(List<Map<String, Object>> fed, List<Map<String, Object>> torch, String key) {
+    if (fed.size() != torch.size() || fed.isEmpty()) {
+      throw new IllegalArgumentException("pairs need as many fedspark runs as PyTorch runs, at least one: "
+          + fed.size() + " and " + torch.size());
+    }
+    double[] ratios = new double[fed.size()];
+    int faster = 0;
+    for (int i = 0; i < ratios.length; i++) {
+      double a = ((Number) fed.get(i).get(key)).doubleValue();
+      double b = ((Number) torch.get(i).get(key)).doubleValue();
+      ratios[i] = a / b;
+      if (a < b) {
+        faster++;
+      }
+    }
+    double[] sorted = ratios.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("ratios", Arrays.stream(ratios).boxed().toList());
+    m.put("median_ratio", n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2);
+    m.put("min_ratio", sorted[0]);
+    m.put("max_ratio", sorted[n - 1]);
+    m.put("fedspark_faster", faster);
+    m.put("pairs", n);
     return m;
   }
 

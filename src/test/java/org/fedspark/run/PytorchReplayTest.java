@@ -100,6 +100,31 @@ class PytorchReplayTest extends LocalSparkTest {
     assertTrue(PytorchComparison.firstMismatch(a, shorter, 1e-6).startsWith("evaluated rounds differ"));
   }
 
+  @Test
+  void runsAreComparedPairByPair() {
+    // fedspark 6, 7, 9, 6.5 s against PyTorch 5, 8, 6, 6.5 s: ratios 1.2, 0.875, 1.5, 1.0.
+    List<Map<String, Object>> fed = walls(6, 7, 9, 6.5);
+    List<Map<String, Object>> torch = walls(5, 8, 6, 6.5);
+    Map<String, Object> p = PytorchComparison.pairs(fed, torch, "wall_seconds");
+    assertEquals(List.of(1.2, 0.875, 1.5, 1.0), p.get("ratios"));
+    assertEquals(1.1, (Double) p.get("median_ratio"), 1e-15, "(1.0 + 1.2) / 2");
+    assertEquals(0.875, p.get("min_ratio"));
+    assertEquals(1.5, p.get("max_ratio"));
+    assertEquals(1, p.get("fedspark_faster"), "a tie is not faster");
+    assertEquals(4, p.get("pairs"));
+    // The ratio of the medians (6.75 / 6.25 = 1.08) is another figure: the pairs come from shared moments.
+    assertEquals(6.75 / 6.25, PytorchComparison.median(fed, "wall_seconds") / PytorchComparison.median(torch, "wall_seconds"), 1e-15);
+    assertThrows(IllegalArgumentException.class, () -> PytorchComparison.pairs(fed, walls(5), "wall_seconds"));
+  }
+
+  private static List<Map<String, Object>> walls(double... seconds) {
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (double s : seconds) {
+      runs.add(Map.of("wall_seconds", s));
+    }
+    return runs;
+  }
+
   private static List<Map<String, Double>> rows(double acc10, double acc20) {
     List<Map<String, Double>> rows = new ArrayList<>();
     for (double[] r : new double[][] {{10, acc10}, {20, acc20}}) {
