@@ -185,6 +185,11 @@ final class ClientRuntime implements Serializable {
     T apply(ClientData client, double[] personal, double[] global);
   }
 
+  /** The global model as clients decode an evaluation's bytes of it (null for none: no bytes). */
+  double[] decodeGlobal(byte[] bytes) {
+    return bytes.length == 0 ? null : WireFormat.decode(bytes, transport.downlink()).vector(GLOBAL);
+  }
+
   /**
    * The one place that builds a client's personalized model for evaluation: the evaluation message
    * (merged with the client's own, if any) decoded through the downlink codec, then the algorithm's
@@ -194,7 +199,7 @@ final class ClientRuntime implements Serializable {
   private <T> Iterator<T> eachPersonalModel(Iterator<ClientData> data, Iterator<ClientSlot> slots, EvalBroadcast b,
       PersonalModelUse<T> use) {
     Message msg = WireFormat.decode(b.message(), transport.downlink());
-    double[] global = b.global().length == 0 ? null : WireFormat.decode(b.global(), transport.downlink()).vector(GLOBAL);
+    double[] global = decodeGlobal(b.global());
     List<T> out = new ArrayList<>();
     while (data.hasNext()) {
       ClientData c = data.next();

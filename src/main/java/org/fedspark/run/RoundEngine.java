@@ -314,13 +314,12 @@ final class RoundEngine {
   <T> T personalModels(int round, RoundPlan evalPlan, double[] global, boolean anyOwnModel,
       java.util.function.BiFunction<JavaRDD<ClientRuntime.ClientModel>, double[], T> sink) {
     if (!anyOwnModel && global != null) {
-      return sink.apply(null, WireFormat.decode(globalBytes(round, global), transport.downlink()).vector(ClientRuntime.GLOBAL));
+      return sink.apply(null, runtime.decodeGlobal(globalBytes(round, global)));
     }
     EvalRound e = evalRound(round, evalPlan, global);
     ClientRuntime rt = runtime;
     Shipped<ClientRuntime.EvalBroadcast> bc = e.broadcast();
-    double[] decodedGlobal = global == null ? null
-        : WireFormat.decode(bc.value().global(), transport.downlink()).vector(ClientRuntime.GLOBAL);
+    double[] decodedGlobal = rt.decodeGlobal(bc.value().global());
     try {
       return sink.apply(data.zipPartitions(e.slots(), (d, s) -> rt.personalModels(d, s, bc.value())), decodedGlobal);
     } finally {
