@@ -100,6 +100,8 @@ public final class SparkSessions {
       useOwnLogSettings();
     }
     sc.setLogLevel("WARN");
+    // Garbage broadcasts (every job's task binary) removed directly instead of through Spark's messages.
+    LocalContextCleaner.install(sc);
     return sc;
   }
 
