@@ -24,6 +24,22 @@ class SparkSessionsTest extends LocalSparkTest {
   }
 
   @Test
+  void aLocalContextWithoutUiFeedsNoStatusStore() {
+    for (Object l : sc.listenerBus().listeners()) {
+      assertFalse(l instanceof org.apache.spark.status.AppStatusListener, "the status listener was taken off the bus");
+    }
+    assertFalse(SparkSessions.dropUnreadStatusListener(sc), "it is off already");
+    SparkConf plain = new SparkConf(false);
+    assertTrue(SparkSessions.statusStoreUnread(true, false, plain));
+    assertFalse(SparkSessions.statusStoreUnread(false, false, plain), "a cluster master: executors are counted through it");
+    assertFalse(SparkSessions.statusStoreUnread(true, true, plain), "the web UI reads it");
+    assertFalse(SparkSessions.statusStoreUnread(true, false, plain.clone().set("spark.ui.showConsoleProgress", "true")),
+        "so does the progress bar");
+    assertFalse(SparkSessions.statusStoreUnread(true, false, plain.clone().set("spark.metrics.appStatusSource.enabled", "true")),
+        "and the status metrics");
+  }
+
+  @Test
   void sqlReusesTheRunsContext() {
     SparkSession s = SparkSessions.sql(sc);
     assertTrue(s.sparkContext() == sc, "the session is made on the run's context, not a new one");
