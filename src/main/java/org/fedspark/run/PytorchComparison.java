@@ -462,12 +462,28 @@ public final class PytorchComparison {
       this.peakRssBytes = peakRssBytes;
     }
 
+    /**
+     * Takes out of a child's environment what {@code bin/fedspark} set for its own JVM only (the
+     * variables {@code FEDSPARK_LAUNCHER_DEFAULTS} names, e.g. {@code MALLOC_ARENA_MAX}): the PyTorch
+     * script then runs in the environment the user gave, and a fedspark child's launcher sets them again.
+     */
+    static void withoutLauncherDefaults(Map<String, String> env) {
+      String names = env.remove("FEDSPARK_LAUNCHER_DEFAULTS");
+      if (names != null) {
+        for (String name : names.trim().split("\\s+")) {
+          env.remove(name);
+        }
+      }
+    }
+
     /** Runs {@code cmd} with stdout and stderr to {@code log}; fails, naming the log, unless it exits with 0. */
     static Child run(List<String> cmd, Path log) {
       try {
         java.time.Instant started = java.time.Instant.now();
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        withoutLauncherDefaults(builder.environment());
+        Process p = builder.start();
         File status = new File("/proc/" + p.pid() + "/status");
         long peak = -1;
         while (!p.waitFor(10, TimeUnit.MILLISECONDS)) {

@@ -101,6 +101,17 @@ class PytorchReplayTest extends LocalSparkTest {
   }
 
   @Test
+  void childrenGetTheUsersEnvironmentNotTheLaunchersDefaults() {
+    Map<String, String> env = new HashMap<>(Map.of("MALLOC_ARENA_MAX", "2", "FEDSPARK_LAUNCHER_DEFAULTS", " MALLOC_ARENA_MAX ",
+        "OPENBLAS_NUM_THREADS", "1", "PATH", "/usr/bin"));
+    PytorchComparison.Child.withoutLauncherDefaults(env);
+    assertEquals(Map.of("OPENBLAS_NUM_THREADS", "1", "PATH", "/usr/bin"), env, "only what the launcher defaulted goes");
+    Map<String, String> users = new HashMap<>(Map.of("MALLOC_ARENA_MAX", "4", "PATH", "/usr/bin"));
+    PytorchComparison.Child.withoutLauncherDefaults(users);
+    assertEquals(Map.of("MALLOC_ARENA_MAX", "4", "PATH", "/usr/bin"), users, "a value the user set stays");
+  }
+
+  @Test
   void runsAreComparedPairByPair() {
     // fedspark 6, 7, 9, 6.5 s against PyTorch 5, 8, 6, 6.5 s: ratios 1.2, 0.875, 1.5, 1.0.
     List<Map<String, Object>> fed = walls(6, 7, 9, 6.5);
