@@ -48,13 +48,14 @@ final class LocalContextCleaner extends ContextCleaner {
       return;
     }
     Field field;
+    LocalContextCleaner mine;
     try {
       field = SparkContext.class.getDeclaredField("_cleaner");
       field.setAccessible(true);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return; // another Spark version: keep its own cleaner
+      mine = new LocalContextCleaner(sc);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return; // another Spark than the one fedspark is built with (spark-submit on a local master): keep its cleaner
     }
-    LocalContextCleaner mine = new LocalContextCleaner(sc);
     current.get().stop();
     mine.start();
     try {
