@@ -15,7 +15,7 @@ import scala.Option;
  * removes the blocks on a thread of a cached pool and tells the master, each reply a future completed
  * on yet another pool. On a local master the only block manager is this JVM's, and that chain cost
  * about 0.3 s of CPU in a 100-round run of {@code fmnist-fedavg.conf} (Linux {@code perf}: the
- * storage, ask and master threads, a third of it starting the pools' threads), on the two cores the
+ * storage, ask and master threads, about a fifth of it starting the pools' threads), on the two cores the
  * rounds need. This cleaner removes the blocks from the local block manager itself (which still
  * tells the master); it tracks and cleans RDDs, shuffles, accumulators and checkpoints exactly as
  * Spark's does.
