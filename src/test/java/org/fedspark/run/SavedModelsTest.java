@@ -123,7 +123,7 @@ class SavedModelsTest extends LocalSparkTest {
   }
 
   /** The call sites of the Spark jobs {@code work} started, in order. */
-  private List<String> jobsOf(Runnable work) throws InterruptedException {
+  private List<String> jobsOf(Runnable work) throws java.util.concurrent.TimeoutException {
     List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
       @Override
@@ -134,15 +134,8 @@ class SavedModelsTest extends LocalSparkTest {
     sc.addSparkListener(listener);
     try {
       work.run();
-      // Listener events arrive in order: once the marker job is seen, every earlier job has been.
-      sc.setCallSite("marker");
-      org.apache.spark.api.java.JavaSparkContext.fromSparkContext(sc).parallelize(List.of(1), 1).count();
-      sc.clearCallSite();
-      for (int i = 0; i < 500 && !seen.contains("marker"); i++) {
-        Thread.sleep(10);
-      }
-      assertTrue(seen.contains("marker"));
-      return List.copyOf(seen.subList(0, seen.indexOf("marker")));
+      sc.listenerBus().waitUntilEmpty(); // every event posted so far has reached the listener (as RoundJobsTest waits)
+      return List.copyOf(seen);
     } finally {
       sc.removeSparkListener(listener);
     }
