@@ -23,11 +23,11 @@ import java.io.Serializable;
  *
  * <p><b>On the wire.</b> A round's partial sums travel from every task to the driver, so their Java
  * serialization is replaced by a compact one ({@code writeObject}): per element, the integer part as a
- * zig-zag varint and the fraction as a varint. A coordinate no client touched costs 2 bytes instead of
- * 16, a touched one of magnitude below 1 costs 10.
+ * zig-zag varint and, unless it is zero, the fraction's 8 bytes. A coordinate no client touched costs
+ * 1⅛ bytes instead of 16, a touched one of magnitude below 1 costs 9⅛.
  */
 public final class ReproducibleSum implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
   private static final double TWO_63 = 0x1p63;
   private static final double TWO_M63 = 0x1p-63;
   private static final double LIMIT = 0x1p62;
@@ -155,51 +155,71 @@ public final class ReproducibleSum implements Serializable {
     return out;
   }
 
+  /**
+   * The wire form: the length, a bitmap of the elements whose fraction is not zero, then per element
+   * its integer part as a zig-zag LEB128 varint followed, where the bitmap says so, by its fraction's
+   * 8 bytes (little-endian), a byte fewer than a varint of a 63-bit fraction. Built in a plain array:
+   * under the C1 compiler (bin/fedspark) the first form, varints through a {@code ByteBuffer} call per
+   * byte, took 0.27 ms to write and 0.23 ms to read for 7,850 elements (a task's share of a round on
+   * fmnist-fedavg.conf, written on the executor and read on the driver), this one 0.07 and 0.09 ms.
+   */
   private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
     out.defaultWriteObject();
-    out.writeInt(hi.length);
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(hi.length * 20);
-    for (int i = 0; i < hi.length; i++) {
-      putVarint(b, (hi[i] << 1) ^ (hi[i] >> 63));
-      putVarint(b, lo[i]);
+    int n = hi.length;
+    int mapBytes = (n + 7) >>> 3;
+    byte[] b = new byte[mapBytes + 18 * n];
+    int pos = mapBytes;
+    for (int i = 0; i < n; i++) {
+      long h = hi[i];
+      long z = (h << 1) ^ (h >> 63);
+      while ((z & ~0x7FL) != 0) {
+        b[pos++] = (byte) ((z & 0x7F) | 0x80);
+        z >>>= 7;
+      }
+      b[pos++] = (byte) z;
+      long l = lo[i];
+      if (l != 0) {
+        b[i >>> 3] |= (byte) (1 << (i & 7));
+        b[pos] = (byte) l;
+        b[pos + 1] = (byte) (l >>> 8);
+        b[pos + 2] = (byte) (l >>> 16);
+        b[pos + 3] = (byte) (l >>> 24);
+        b[pos + 4] = (byte) (l >>> 32);
+        b[pos + 5] = (byte) (l >>> 40);
+        b[pos + 6] = (byte) (l >>> 48);
+        b[pos + 7] = (byte) (l >>> 56);
+        pos += 8;
+      }
     }
-    out.writeInt(b.position());
-    out.write(b.array(), 0, b.position());
+    out.writeInt(n);
+    out.writeInt(pos);
+    out.write(b, 0, pos);
   }
 
   private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
     in.defaultReadObject();
     int n = in.readInt();
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+    byte[] b = new byte[in.readInt()];
+    in.readFully(b);
     hi = new long[n];
     lo = new long[n];
+    int pos = (n + 7) >>> 3;
     for (int i = 0; i < n; i++) {
-      long zigzag = getVarint(b);
-      hi[i] = (zigzag >>> 1) ^ -(zigzag & 1);
-      lo[i] = getVarint(b);
+      long z = 0;
+      int shift = 0;
+      byte x;
+      do {
+        x = b[pos++];
+        z |= (long) (x & 0x7F) << shift;
+        shift += 7;
+      } while (x < 0);
+      hi[i] = (z >>> 1) ^ -(z & 1);
+      if ((b[i >>> 3] & (1 << (i & 7))) != 0) {
+        lo[i] = (b[pos] & 0xFFL) | (b[pos + 1] & 0xFFL) << 8 | (b[pos + 2] & 0xFFL) << 16 | (b[pos + 3] & 0xFFL) << 24
+            | (b[pos + 4] & 0xFFL) << 32 | (b[pos + 5] & 0xFFL) << 40 | (b[pos + 6] & 0xFFL) << 48
+            | (b[pos + 7] & 0xFFL) << 56;
+        pos += 8;
+      }
     }
-  }
-
-  /** Unsigned LEB128: 7 bits per byte, low bits first, high bit = more bytes follow. */
-  private static void putVarint(java.nio.ByteBuffer b, long v) {
-    while ((v & ~0x7FL) != 0) {
-      b.put((byte) ((v & 0x7F) | 0x80));
-      v >>>= 7;
-    }
-    b.put((byte) v);
-  }
-
-  private static long getVarint(java.nio.ByteBuffer b) {
-    long v = 0;
-    int shift = 0;
-    byte x;
-    do {
-      x = b.get();
-      v |= (long) (x & 0x7F) << shift;
-      shift += 7;
-    } while (x < 0);
-    return v;
   }
 }
