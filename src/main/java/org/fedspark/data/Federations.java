@@ -27,7 +27,19 @@ final class Federations {
   static FederatedData finish(JavaRDD<ClientData> clients, ClientPartitioner partitioner, String name,
       int numFeatures, int numClasses, String[] clientNames) {
     clients.persist(StorageLevel.MEMORY_AND_DISK());
-    List<int[]> rows = clients.mapPartitionsWithIndex(Federations::describe, true).collect();
+    JavaRDD<int[]> described = clients.mapPartitionsWithIndex(Federations::describe, true);
+    org.apache.spark.SparkContext sc = clients.context();
+    if (sc.isLocal() && partitioner.numPartitions() > sc.defaultParallelism()) {
+      // one task per thread, each building its share of the partitions (org.fedspark.run.TaskGroups)
+      long[] work = new long[partitioner.numPartitions()];
+      for (int c = 0; c < partitioner.numClients(); c++) {
+        work[partitioner.partitionOf(c)]++;
+      }
+      described = JavaRDD.fromRDD(org.fedspark.run.TaskGroups.apply(described.rdd(),
+          org.fedspark.run.TaskGroups.of(work, sc.defaultParallelism())), described.classTag());
+    }
+    List<int[]> rows = new ArrayList<>(described.collect());
+    rows.sort(java.util.Comparator.comparingInt(r -> r[0]));
     int n = partitioner.numClients();
     if (rows.size() != n) {
       throw new IllegalStateException("built " + rows.size() + " clients, expected " + n);

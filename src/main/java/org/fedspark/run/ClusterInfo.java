@@ -34,6 +34,9 @@ import scala.Tuple2;
 public final class ClusterInfo {
   private ClusterInfo() {}
 
+  /** Client partitions per thread of a local master (see {@link #fromConf}). */
+  static final int PARTITIONS_PER_LOCAL_THREAD = 8;
+
   /** How long the executor count must stay unchanged before the wait ends. */
   static final long SETTLE_MILLIS = 2000;
 
@@ -44,18 +47,20 @@ public final class ClusterInfo {
    * The partition count from the configuration alone, or null when it depends on the executors that
    * register: {@code 2 × spark.cores.max}, else {@code 2 × spark.executor.instances × spark.executor.cores}
    * (without dynamic allocation; executor cores default to 1 as on YARN and Kubernetes), else
-   * {@code 2 × spark.default.parallelism}. On a local master: its threads, one partition each.
+   * {@code 2 × spark.default.parallelism}. On a local master: {@value #PARTITIONS_PER_LOCAL_THREAD} per thread.
    *
-   * <p>Why 2 × on a cluster and 1 × locally: two partitions per core let a cluster's scheduler balance
-   * uneven clients across executors and spread a lost executor's partitions over the survivors. In
-   * one JVM there is nothing to lose, and every extra task costs each round a task's overhead and a
-   * second wave: on {@code fmnist-fedavg.conf} with 2 threads, 2 partitions instead of 4 took the
-   * steady round from 31 to 24 ms ({@code fedspark bench}) and the whole run from 8.1–9.4 s to 7.4–7.8 s.
+   * <p>Why: two partitions per core let a cluster's scheduler balance uneven clients across executors
+   * and spread a lost executor's partitions over the survivors. On a local master a job runs one task
+   * per thread whatever the partitions ({@link TaskGroups}), so finer partitions cost no extra task,
+   * and they let each job's work (a round's sampled clients) be split evenly over the threads: on
+   * {@code fmnist-fedavg.conf} with 2 threads, 16 partitions instead of 2 took the steady round from
+   * 17.9 to 14.0 ms ({@code fedspark bench --pairs 400 --warmup 200}, one invocation each).
    */
   static PartitionChoice fromConf(SparkConf conf, int defaultParallelism) {
     String master = conf.get("spark.master", "local[*]");
     if (SparkSessions.isLocal(master)) {
-      return new PartitionChoice(defaultParallelism, "default parallelism (" + defaultParallelism + " local threads)");
+      return new PartitionChoice(PARTITIONS_PER_LOCAL_THREAD * defaultParallelism, PARTITIONS_PER_LOCAL_THREAD
+          + " × default parallelism (" + defaultParallelism + " local threads)");
     }
     if (conf.contains("spark.default.parallelism")) {
       return new PartitionChoice(2 * defaultParallelism, "2 × default parallelism (" + defaultParallelism

@@ -40,7 +40,8 @@ import org.fedspark.server.UpdateAccumulator;
  * same client and server arithmetic (same sampling, local SGD, encoding, reproducible aggregation) in
  * a plain JVM loop over the clients held in driver memory, on one thread and on as many threads as
  * Spark has cores, and, as the irreducible cost of any Spark round, an empty Spark job (a no-op task,
- * launched as the engine launches a round) over as many partitions as the federation has, and over one.
+ * launched as the engine launches a round) over as many partitions as the federation has (on a local
+ * master grouped into one task per thread, as the engine groups a round's partitions), and over one.
  *
  * <p>Each iteration runs one of each, Spark round t, floor rounds t, the two empty jobs, starting
  * with a different one each time (a rotation), so that load drift, a garbage collection or the JIT
@@ -81,6 +82,17 @@ public final class RoundBenchmark {
     }
   }
 
+
+  /** {@code partitions} partitions, on a local master with more of them than threads grouped into one task per thread. */
+  private static JavaRDD<Integer> emptyJobRdd(JavaSparkContext jsc, int partitions, int cores) {
+    JavaRDD<Integer> rdd = jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions);
+    if (!jsc.sc().isLocal() || partitions <= cores) {
+      return rdd;
+    }
+    long[] same = new long[partitions];
+    Arrays.fill(same, 1);
+    return JavaRDD.fromRDD(TaskGroups.apply(rdd.rdd(), TaskGroups.of(same, cores)), rdd.classTag());
+  }
 
   private final SparkContext sc;
   private final FedConfig cfg;
@@ -136,9 +148,10 @@ public final class RoundBenchmark {
     SparkSide sparkSide = new SparkSide(jsc, fed, model, sparkAlg, seed);
     FloorSide one = new FloorSide(local, fed.info(), model, Algorithms.create(cfg, model), seed, 1);
     FloorSide many = new FloorSide(local, fed.info(), model, Algorithms.create(cfg, model), seed, cores);
-    JavaRDD<Integer> emptyP = jsc.parallelize(IntStream.range(0, numPartitions).boxed().toList(), numPartitions);
+    JavaRDD<Integer> emptyP = emptyJobRdd(jsc, numPartitions, cores);
+    int emptyTasks = emptyP.getNumPartitions();
     JavaRDD<Integer> empty1 = jsc.parallelize(List.of(0), 1);
-    scala.collection.immutable.Seq<Object> allIds = RoundEngine.partitionIds(numPartitions);
+    scala.collection.immutable.Seq<Object> allIds = RoundEngine.partitionIds(emptyTasks);
     scala.collection.immutable.Seq<Object> oneId = RoundEngine.partitionIds(1);
     ClientSampler sampler = new ClientSampler(fed.info().numClients(), cfg.getDouble(Keys.FRACTION), seed);
 
@@ -185,6 +198,7 @@ public final class RoundBenchmark {
     r.put("spark_master", sc.master());
     r.put("cores", cores);
     r.put("partitions", numPartitions);
+    r.put("empty_job_tasks", emptyTasks);
     r.put("partitions_with_sampled_clients_mean", Arrays.stream(touched).average().orElse(0));
     r.put("pairs", pairs);
     r.put("warmup_pairs", warmup);
@@ -250,7 +264,7 @@ public final class RoundBenchmark {
     Map<String, Object> warm = (Map<String, Object>) r.get("warmup_seconds");
     Map<String, Object> steady = (Map<String, Object>) r.get("steady_seconds");
     String[] labels = {"Spark round", "floor, 1 thread", "floor, " + r.get("cores") + " threads",
-        "empty Spark job, " + r.get("partitions") + " partitions", "empty Spark job, 1 partition"};
+        "empty Spark job, " + r.get("empty_job_tasks") + " tasks", "empty Spark job, 1 task"};
     for (int v = 0; v < VARIANTS.size(); v++) {
       Map<String, Object> w = (Map<String, Object>) warm.get(VARIANTS.get(v));
       Map<String, Object> s = (Map<String, Object>) steady.get(VARIANTS.get(v));
@@ -321,6 +335,7 @@ public final class RoundBenchmark {
       server.initialize(new ServerContext(model, fed.info(), InitialParams.of(model, seed), seed));
       engine = new RoundEngine(jsc, fed.clients(), fed.partitioner(), alg.client(), model, seed,
           Float64Codec.INSTANCE, Integer.MAX_VALUE);
+      engine.clientSizes(fed.info().trainCounts(), fed.info().testCounts());
     }
 
     void round(int t, int[] sampled) {

@@ -55,6 +55,11 @@ import org.fedspark.server.RoundPlan;
  * caches, and the partitions' accumulators come back through a Spark accumulator keyed by partition,
  * so a recomputed partition is never counted twice. There is no second job to materialize the state.
  *
+ * <p><b>One task per thread, balanced.</b> On a local master, a job that needs more partitions than
+ * there are threads runs one task per thread, each over a group of partitions with about the same
+ * work ({@link TaskGroups}: the sampled clients' training examples, or the test examples of an
+ * evaluation), so that a round does not wait for the thread that happened to get most of its clients.
+ *
  * <p><b>Small tasks.</b> The client half ({@link ClientRuntime}: the algorithm, the model, the codecs)
  * is broadcast once per run; a round's functions carry its handle and the round's message (or, above
  * {@link Shipped#INLINE_BYTES}, a second broadcast handle). The functions handed
@@ -76,9 +81,12 @@ final class RoundEngine {
   private final Transport transport;
   private final long seed;
   private final int checkpointEvery;
-  /** Every partition's index, for the jobs that run on all of them. */
-  private final scala.collection.immutable.Seq<Object> allPartitions;
   private final List<ClientMetric> metrics;
+  /** A local master's threads, over which jobs are balanced ({@link TaskGroups}); 0 elsewhere. */
+  private final int slots;
+  /** Each client's training and test examples: the work by which jobs are balanced (1 each until {@link #clientSizes}). */
+  private int[] trainCounts;
+  private int[] testCounts;
 
   private Stragglers stragglers = Stragglers.NONE;
   private JavaRDD<ClientSlot> states;
@@ -130,8 +138,8 @@ final class RoundEngine {
     this.transport = transport;
     this.seed = seed;
     this.checkpointEvery = checkpointEvery;
-    this.allPartitions = partitionIds(partitioner.numPartitions());
     this.metrics = List.copyOf(client.clientMetrics());
+    this.slots = jsc.sc().isLocal() ? jsc.defaultParallelism() : 0;
     this.runtimeBc = jsc.broadcast(runtime);
     this.states = data.mapPartitions(new InitialStates(runtimeBc), true).persist(StorageLevel.MEMORY_AND_DISK());
   }
@@ -143,6 +151,19 @@ final class RoundEngine {
   void restoreStates(JavaRDD<ClientSlot> saved) {
     states.unpersist(false);
     states = saved.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * The clients' training and test examples, by which a local master's jobs are balanced over its
+   * threads; without them every client counts as one.
+   */
+  void clientSizes(int[] train, int[] test) {
+    if (train.length != partitioner.numClients() || test.length != partitioner.numClients()) {
+      throw new IllegalArgumentException("sizes of " + train.length + " and " + test.length + " clients for "
+          + partitioner.numClients() + " clients");
+    }
+    this.trainCounts = train.clone();
+    this.testCounts = test.clone();
   }
 
   /** Simulates stragglers from now on (systems heterogeneity); {@link Stragglers#NONE} by default. */
@@ -199,13 +220,12 @@ final class RoundEngine {
         if (checkpoint) {
           next.checkpoint();
         }
-        jsc.sc().runJob(next.rdd(), new Drain<ClientSlot>(), allPartitions, INT_TAG);
+        runBalanced(next.rdd(), new Drain<ClientSlot>(), roundWork(sampled, true), INT_TAG);
         parts.value().values().forEach(acc::merge);
       } else {
         RDD<ClientRoundResult> results = data.rdd().zipPartitions(slots.rdd(), true, new Fit(runtimeBc, bc), SLOT_TAG,
             RESULT_TAG);
-        Object folded = jsc.sc().runJob(results, new Fold(runtimeBc, bc, fold), sampledPartitions(sampled),
-            ACC_TAG);
+        Object folded = runBalanced(results, new Fold(runtimeBc, bc, fold), roundWork(sampled, false), ACC_TAG);
         for (RoundAccumulator a : (RoundAccumulator[]) folded) {
           acc.merge(a);
         }
@@ -289,11 +309,13 @@ final class RoundEngine {
     try {
       RDD<ClientEval> evals = data.rdd().zipPartitions(e.slots().rdd(), true, new Evaluate(runtimeBc, bc), SLOT_TAG,
           EVAL_TAG);
-      Object columns = jsc.sc().runJob(evals, new PackEvals(), allPartitions, COLUMNS_TAG);
+      Object columns = runBalanced(evals, new PackEvals(), evalWork(), COLUMNS_TAG);
       List<ClientEval> all = new ArrayList<>();
       for (EvalColumns c : (EvalColumns[]) columns) {
         c.unpack(all);
       }
+      // in client order, whichever partitions a task grouped
+      all.sort(java.util.Comparator.comparingInt(ClientEval::clientId));
       long bytes = (long) (bc.value().message().length + bc.value().global().length) * all.size() + e.perClientBytes();
       return new Evaluation(all, bytes);
     } finally {
@@ -453,13 +475,50 @@ final class RoundEngine {
     return scala.jdk.javaapi.CollectionConverters.asScala(all).toList();
   }
 
-  /** The partitions that hold at least one of {@code sampled}, ascending. */
-  private scala.collection.immutable.Seq<Object> sampledPartitions(int[] sampled) {
-    java.util.TreeSet<Integer> parts = new java.util.TreeSet<>();
-    for (int client : sampled) {
-      parts.add(partitioner.partitionOf(client));
+  /**
+   * Runs {@code func} on the partitions of {@code rdd} whose {@code work} is positive: one task per
+   * partition, or, on a local master with more such partitions than threads, one task per thread over
+   * groups of partitions with about equal work ({@link TaskGroups}). Returns one result per task.
+   */
+  private <T, U> Object runBalanced(RDD<T> rdd, scala.Function2<org.apache.spark.TaskContext, scala.collection.Iterator<T>, U> func,
+      long[] work, scala.reflect.ClassTag<U> outTag) {
+    List<Object> needed = new ArrayList<>();
+    for (int p = 0; p < work.length; p++) {
+      if (work[p] > 0) {
+        needed.add(p);
+      }
     }
-    return scala.jdk.javaapi.CollectionConverters.asScala(new ArrayList<Object>(parts)).toList();
+    if (slots > 0 && needed.size() > slots) {
+      TaskGroups groups = TaskGroups.of(work, slots);
+      return jsc.sc().runJob(TaskGroups.apply(rdd, groups), func, partitionIds(groups.size()), outTag);
+    }
+    return jsc.sc().runJob(rdd, func, scala.jdk.javaapi.CollectionConverters.asScala(needed).toList(), outTag);
+  }
+
+  /**
+   * A round's work per partition: its sampled clients' training examples (at least 1 each) and, when
+   * every partition must carry its clients' state forward, 1 per client for that.
+   */
+  private long[] roundWork(int[] sampled, boolean allPartitions) {
+    long[] work = new long[partitioner.numPartitions()];
+    for (int client : sampled) {
+      work[partitioner.partitionOf(client)] += trainCounts == null ? 1 : Math.max(1, trainCounts[client]);
+    }
+    if (allPartitions) {
+      for (int client = 0; client < partitioner.numClients(); client++) {
+        work[partitioner.partitionOf(client)]++;
+      }
+    }
+    return work;
+  }
+
+  /** An evaluation's work per partition: its clients' test examples, plus 1 per client. */
+  private long[] evalWork() {
+    long[] work = new long[partitioner.numPartitions()];
+    for (int client = 0; client < partitioner.numClients(); client++) {
+      work[partitioner.partitionOf(client)] += 1 + (testCounts == null ? 0 : testCounts[client]);
+    }
+    return work;
   }
 
   private static final scala.reflect.ClassTag<ClientSlot> SLOT_TAG = scala.reflect.ClassTag$.MODULE$.apply(ClientSlot.class);
@@ -556,8 +615,11 @@ final class RoundEngine {
         scala.collection.Iterator<ClientSlot> s) {
       List<ClientRoundResult> results = new ArrayList<>();
       rt.value().fit(java(d), java(s), round.value()).forEachRemaining(results::add);
-      parts.add(new scala.Tuple2<>(org.apache.spark.TaskContext.getPartitionId(),
-          fold.fold(results.iterator(), rt.value(), round.value())));
+      // Keyed by the partition's first client, not by the task's partition id: a task may compute
+      // several partitions (TaskGroups).
+      if (!results.isEmpty()) {
+        parts.add(new scala.Tuple2<>(results.get(0).clientId(), fold.fold(results.iterator(), rt.value(), round.value())));
+      }
       List<ClientSlot> next = new ArrayList<>(results.size());
       for (ClientRoundResult r : results) {
         next.add(new ClientSlot(r.clientId(), r.state(), null));
@@ -603,9 +665,10 @@ final class RoundEngine {
   }
 
   /**
-   * The accumulators of a round's partitions, keyed by partition: a partition reported twice (a task
-   * recomputed after its result was already in, e.g. by the checkpoint that follows the round's job)
-   * keeps its first report, so nothing is counted twice.
+   * The accumulators of a round's partitions, keyed by partition (by its first client, since one task
+   * may compute several partitions): a partition reported twice (a task recomputed after its result
+   * was already in, e.g. by the checkpoint that follows the round's job) keeps its first report, so
+   * nothing is counted twice.
    */
   static final class PartitionAccumulators extends org.apache.spark.util.AccumulatorV2<
       scala.Tuple2<Integer, RoundAccumulator>, java.util.TreeMap<Integer, RoundAccumulator>> {

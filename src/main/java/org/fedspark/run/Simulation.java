@@ -382,6 +382,7 @@ public final class Simulation {
     }
     RoundEngine engine = new RoundEngine(jsc, fed.clients(), fed.partitioner(), alg.client(), model, seed, transport,
         cfg.getInt(Keys.CHECKPOINT_EVERY));
+    engine.clientSizes(fed.info().trainCounts(), fed.info().testCounts());
     if (from != null && from.clientStates) {
       engine.restoreStates(from.states(jsc, fed.clients()));
     }

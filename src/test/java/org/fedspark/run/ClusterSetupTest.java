@@ -22,7 +22,7 @@ class ClusterSetupTest {
 
   @Test
   void partitionCountFollowsTheConfiguredCores() {
-    assertEquals(new ClusterInfo.PartitionChoice(4, "default parallelism (4 local threads)"),
+    assertEquals(new ClusterInfo.PartitionChoice(32, "8 × default parallelism (4 local threads)"),
         ClusterInfo.fromConf(new SparkConf(false).set("spark.master", "local[4]"), 4));
     assertEquals(new ClusterInfo.PartitionChoice(6, "2 × default parallelism (3, spark.default.parallelism)"),
         ClusterInfo.fromConf(new SparkConf(false).set("spark.master", "spark://h:7077").set("spark.default.parallelism", "3"), 3));

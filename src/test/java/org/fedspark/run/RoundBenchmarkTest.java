@@ -60,7 +60,7 @@ class RoundBenchmarkTest extends LocalSparkTest {
     assertEquals(per[2], (Double) sparkOverFloor.get("median_of_pair_ratios"), 1e-12);
     assertTrue(ratios.containsKey("spark_minus_empty_job_over_floor_cores"));
     String table = RoundBenchmark.table(r);
-    assertTrue(table.contains("empty Spark job, 1 partition") && table.contains("bitwise identical"), table);
+    assertTrue(table.contains("empty Spark job, 1 task") && table.contains("bitwise identical"), table);
   }
 
   @Test

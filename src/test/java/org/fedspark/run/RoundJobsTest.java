@@ -163,6 +163,31 @@ class RoundJobsTest extends LocalSparkTest {
   }
 
   @Test
+  void aStatelessRoundOnMorePartitionsThanThreadsRunsOneTaskPerThread() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<ClientData> data = clients(jsc);
+    RoundEngine engine = new RoundEngine(jsc, data, PARTS, new CountingClient(false), MODEL, 7, Float64Codec.INSTANCE, 5);
+    JobsSeen seen = new JobsSeen();
+    spark.sparkContext().addSparkListener(seen);
+    try {
+      drainListeners();
+      seen.clear();
+      int[] sampled = {1, 5, 9, 13, 14, 17}; // partitions 0 to 4
+      RoundAggregate a = engine.fit(1, sampled, RoundPlan.broadcast(Message.EMPTY), new AggregationSpec("weight", Set.of()), true)
+          .aggregate();
+      drainListeners();
+      assertEquals(1, seen.jobs.size(), "jobs of one round");
+      assertEquals(2, seen.taskPartitions.size(), "5 partitions with sampled clients on local[2]: one task per thread");
+      assertEquals(6, a.numUpdates(), "every sampled client once");
+      assertEquals(59.0, a.weightedSums().get("delta")[0], "1 + 5 + 9 + 13 + 14 + 17");
+    } finally {
+      spark.sparkContext().removeSparkListener(seen);
+      engine.close();
+      data.unpersist(false);
+    }
+  }
+
+  @Test
   void aRoundWithClientStateIsOneJobThatAlsoMovesTheStateForward() {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<ClientData> data = clients(jsc);
@@ -179,7 +204,8 @@ class RoundJobsTest extends LocalSparkTest {
             new AggregationSpec("weight", Set.of()), true).aggregate();
         drainListeners();
         assertEquals(1, seen.jobs.size(), "round " + (t + 1) + ": one job, no second one to materialize the state");
-        assertEquals(5, seen.taskPartitions.size(), "every partition moves its state forward");
+        // every partition moves its state forward (checked below), in one task per thread (TaskGroups)
+        assertEquals(2, seen.taskPartitions.size(), "5 partitions on local[2]: one task per thread");
         double sum = 0;
         for (int c : rounds[t]) {
           sum += c;

@@ -1,0 +1,108 @@
+package org.fedspark.run;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.Partition;
+import org.apache.spark.rdd.PartitionCoalescer;
+import org.apache.spark.rdd.PartitionGroup;
+import org.apache.spark.rdd.RDD;
+
+/**
+ * The partitions a job needs, spread over a local master's task slots so that each slot gets about
+ * the same work: a {@link PartitionCoalescer} for Spark's {@code CoalescedRDD}, whose task for group
+ * g computes (or reads from the cache) each of g's partitions in turn.
+ *
+ * <p>Why: a round's sampled clients seldom split evenly over a few fixed partitions (3 and 7 of 10
+ * as often as 5 and 5), and the round waits for its longest task. Cutting the clients into several
+ * partitions per thread and grouping, per job, the partitions that hold its work into one group per
+ * thread balances the tasks without paying a task's overhead per partition: the job still has one
+ * task per thread.
+ *
+ * <p>The grouping is the longest-processing-time-first rule (Graham, "Bounds on multiprocessing
+ * timing anomalies", SIAM J. Appl. Math. 17(2), 1969): partitions by decreasing work, each to the
+ * group with the least work so far; its longest group is within 4/3 of the best possible. Ties go to
+ * the lower partition and the lower group, so the grouping is a function of the weights alone. Which
+ * partition runs in which task changes no result: a round's sums are exact (ReproducibleSum) and
+ * every client's randomness is its own.
+ */
+public final class TaskGroups implements PartitionCoalescer, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Parent partition indices of each group, ascending within a group. */
+  private final int[][] groups;
+
+  private TaskGroups(int[][] groups) {
+    this.groups = groups;
+  }
+
+  /**
+   * Groups the partitions with positive {@code work} into at most {@code slots} groups by the
+   * longest-processing-time-first rule; partitions with zero work are left out (the job does not need them).
+   */
+  public static TaskGroups of(long[] work, int slots) {
+    if (slots < 1) {
+      throw new IllegalArgumentException("need at least one slot, got " + slots);
+    }
+    Integer[] order = java.util.stream.IntStream.range(0, work.length).filter(p -> work[p] > 0).boxed()
+        .toArray(Integer[]::new);
+    Arrays.sort(order, (a, b) -> work[a] != work[b] ? Long.compare(work[b], work[a]) : Integer.compare(a, b));
+    int k = Math.min(slots, order.length);
+    long[] load = new long[k];
+    List<List<Integer>> members = new ArrayList<>(k);
+    for (int g = 0; g < k; g++) {
+      members.add(new ArrayList<>());
+    }
+    for (int p : order) {
+      int least = 0;
+      for (int g = 1; g < k; g++) {
+        if (load[g] < load[least]) {
+          least = g;
+        }
+      }
+      load[least] += work[p];
+      members.get(least).add(p);
+    }
+    int[][] groups = new int[k][];
+    for (int g = 0; g < k; g++) {
+      groups[g] = members.get(g).stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+    return new TaskGroups(groups);
+  }
+
+  /**
+   * {@code rdd} as one partition per group of {@code groups}: a job over it runs one task per group,
+   * which computes the group's partitions of {@code rdd} in ascending order.
+   */
+  public static <T> RDD<T> apply(RDD<T> rdd, TaskGroups groups) {
+    return new org.apache.spark.rdd.CoalescedRDD<>(rdd, groups.size(), scala.Option.apply(groups), rdd.elementClassTag());
+  }
+
+  /** The number of groups (the job's tasks). */
+  int size() {
+    return groups.length;
+  }
+
+  /** The parent partitions of group {@code g}, ascending. */
+  int[] group(int g) {
+    return groups[g].clone();
+  }
+
+  /**
+   * The groups as Spark takes them. No preferred location: the scheduler then asks each group's first
+   * parent partition, whose cached block on a local master is in the one executor.
+   */
+  @Override
+  public PartitionGroup[] coalesce(int maxPartitions, RDD<?> parent) {
+    Partition[] parts = parent.partitions();
+    PartitionGroup[] out = new PartitionGroup[groups.length];
+    for (int g = 0; g < groups.length; g++) {
+      out[g] = new PartitionGroup(scala.Option.empty());
+      for (int p : groups[g]) {
+        out[g].partitions().$plus$eq(parts[p]);
+      }
+    }
+    return out;
+  }
+}
