@@ -212,16 +212,16 @@ final class RoundEngine {
     JavaRDD<ClientSlot> next = null;
     try {
       if (stateful) {
-        PartitionAccumulators parts = new PartitionAccumulators();
-        jsc.sc().register(parts, "round " + round);
         next = JavaRDD.fromRDD(data.rdd().zipPartitions(slots.rdd(), true,
-            new FitKeepingState(runtimeBc, bc, fold, parts), SLOT_TAG, SLOT_TAG), SLOT_TAG)
+            new FitKeepingState(runtimeBc, bc, fold), SLOT_TAG, SLOT_TAG), SLOT_TAG)
             .persist(StorageLevel.MEMORY_AND_DISK());
         if (checkpoint) {
           next.checkpoint();
         }
-        runBalanced(next.rdd(), new Drain<ClientSlot>(), roundWork(sampled, true), INT_TAG);
-        parts.value().values().forEach(acc::merge);
+        Object folded = runBalanced(next.rdd(), new DrainTaskFolds<ClientSlot>(fold, round), roundWork(sampled, true), ACC_TAG);
+        for (RoundAccumulator a : (RoundAccumulator[]) folded) {
+          acc.merge(a);
+        }
       } else {
         RDD<ClientRoundResult> results = data.rdd().zipPartitions(slots.rdd(), true, new Fit(runtimeBc, bc), SLOT_TAG,
             RESULT_TAG);
@@ -541,8 +541,17 @@ final class RoundEngine {
 
   /** The per-round parameters of folding a partition's results into a {@link RoundAccumulator}. */
   record RoundFold(AggregationSpec spec, int numMetrics, int[] stragglers) implements java.io.Serializable {
+    RoundAccumulator empty() {
+      return new RoundAccumulator(spec, numMetrics, stragglers);
+    }
+
     RoundAccumulator fold(java.util.Iterator<ClientRoundResult> results, ClientRuntime rt, ClientRuntime.RoundBroadcast b) {
-      RoundAccumulator acc = new RoundAccumulator(spec, numMetrics, stragglers);
+      return foldInto(empty(), results, rt, b);
+    }
+
+    /** Adds {@code results} to {@code acc}; returns it. */
+    RoundAccumulator foldInto(RoundAccumulator acc, java.util.Iterator<ClientRoundResult> results, ClientRuntime rt,
+        ClientRuntime.RoundBroadcast b) {
       Codebook codec = rt.uplinkCodebook();
       while (results.hasNext()) {
         acc.add(results.next(), codec, b.order());
@@ -592,7 +601,7 @@ final class RoundEngine {
 
   /**
    * Runs the client half on one partition of a round with client state: returns the clients' new
-   * state (which the job caches) and hands the partition's folded results to {@code parts}.
+   * state (which the job caches) and adds the partition's folded results to its task's {@link TaskFolds}.
    */
   private static final class FitKeepingState extends scala.runtime.AbstractFunction2<scala.collection.Iterator<ClientData>,
       scala.collection.Iterator<ClientSlot>, scala.collection.Iterator<ClientSlot>> implements java.io.Serializable {
@@ -600,14 +609,11 @@ final class RoundEngine {
     private final Broadcast<ClientRuntime> rt;
     private final Shipped<ClientRuntime.RoundBroadcast> round;
     private final RoundFold fold;
-    private final PartitionAccumulators parts;
 
-    FitKeepingState(Broadcast<ClientRuntime> rt, Shipped<ClientRuntime.RoundBroadcast> round, RoundFold fold,
-        PartitionAccumulators parts) {
+    FitKeepingState(Broadcast<ClientRuntime> rt, Shipped<ClientRuntime.RoundBroadcast> round, RoundFold fold) {
       this.rt = rt;
       this.round = round;
       this.fold = fold;
-      this.parts = parts;
     }
 
     @Override
@@ -615,10 +621,9 @@ final class RoundEngine {
         scala.collection.Iterator<ClientSlot> s) {
       List<ClientRoundResult> results = new ArrayList<>();
       rt.value().fit(java(d), java(s), round.value()).forEachRemaining(results::add);
-      // Keyed by the partition's first client, not by the task's partition id: a task may compute
-      // several partitions (TaskGroups).
-      if (!results.isEmpty()) {
-        parts.add(new scala.Tuple2<>(results.get(0).clientId(), fold.fold(results.iterator(), rt.value(), round.value())));
+      if (results.stream().anyMatch(ClientRoundResult::sampled)) {
+        ClientRuntime.RoundBroadcast b = round.value();
+        fold.foldInto(TaskFolds.of(org.apache.spark.TaskContext.get(), b.round(), fold), results.iterator(), rt.value(), b);
       }
       List<ClientSlot> next = new ArrayList<>(results.size());
       for (ClientRoundResult r : results) {
@@ -648,64 +653,69 @@ final class RoundEngine {
     }
   }
 
-  /** A job function that only walks its partition (the work is in computing and caching it); returns its size. */
-  private static final class Drain<T> extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext,
-      scala.collection.Iterator<T>, Object> implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+  /**
+   * What the partitions a task computed in a round with client state folded, merged, until the
+   * round's job function takes it as the task's result ({@link DrainTaskFolds}). A partition's state is
+   * computed (and cached) inside the round's job, so its fold reaches the driver once, with the result
+   * of the task that computed it. The same partition computed again elsewhere, by the checkpoint job
+   * after a lost cache block or by a later round's job recomputing a lost state from its lineage,
+   * folds under its own round into a task whose job function does not take that round's folds: the
+   * entry is dropped when the task ends, so nothing is counted twice. Keyed by task attempt (unique in
+   * the application) and round.
+   */
+  static final class TaskFolds {
+    private record Key(long attempt, int round) {}
 
-    @Override
-    public Object apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<T> it) {
-      int n = 0;
-      while (it.hasNext()) {
-        it.next();
-        n++;
+    private static final java.util.concurrent.ConcurrentHashMap<Key, RoundAccumulator> BY_TASK =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    private TaskFolds() {}
+
+    /** The task's accumulator for {@code round}, made (empty) on first use; only the task's own thread touches it. */
+    static RoundAccumulator of(org.apache.spark.TaskContext ctx, int round, RoundFold fold) {
+      Key key = new Key(ctx.taskAttemptId(), round);
+      RoundAccumulator acc = BY_TASK.get(key);
+      if (acc == null) {
+        acc = fold.empty();
+        BY_TASK.put(key, acc);
+        ctx.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) c -> BY_TASK.remove(key));
       }
-      return n;
+      return acc;
+    }
+
+    /** The task's accumulator for {@code round}, removed; null when none of its partitions had a sampled client. */
+    static RoundAccumulator take(org.apache.spark.TaskContext ctx, int round) {
+      return BY_TASK.remove(new Key(ctx.taskAttemptId(), round));
+    }
+
+    /** Folds not taken yet (tasks still running, or ended without their listener having run). */
+    static int pending() {
+      return BY_TASK.size();
     }
   }
 
   /**
-   * The accumulators of a round's partitions, keyed by partition (by its first client, since one task
-   * may compute several partitions): a partition reported twice (a task recomputed after its result
-   * was already in, e.g. by the checkpoint that follows the round's job) keeps its first report, so
-   * nothing is counted twice.
+   * The job function of a round with client state: walks its partitions (computing and caching their
+   * new state) and returns what they folded ({@link TaskFolds}).
    */
-  static final class PartitionAccumulators extends org.apache.spark.util.AccumulatorV2<
-      scala.Tuple2<Integer, RoundAccumulator>, java.util.TreeMap<Integer, RoundAccumulator>> {
+  private static final class DrainTaskFolds<T> extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext,
+      scala.collection.Iterator<T>, RoundAccumulator> implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
-    private final java.util.TreeMap<Integer, RoundAccumulator> byPartition = new java.util.TreeMap<>();
+    private final RoundFold fold;
+    private final int round;
 
-    @Override
-    public boolean isZero() {
-      return byPartition.isEmpty();
+    DrainTaskFolds(RoundFold fold, int round) {
+      this.fold = fold;
+      this.round = round;
     }
 
     @Override
-    public PartitionAccumulators copy() {
-      PartitionAccumulators c = new PartitionAccumulators();
-      c.byPartition.putAll(byPartition);
-      return c;
-    }
-
-    @Override
-    public void reset() {
-      byPartition.clear();
-    }
-
-    @Override
-    public void add(scala.Tuple2<Integer, RoundAccumulator> v) {
-      byPartition.putIfAbsent(v._1(), v._2());
-    }
-
-    @Override
-    public void merge(org.apache.spark.util.AccumulatorV2<scala.Tuple2<Integer, RoundAccumulator>,
-        java.util.TreeMap<Integer, RoundAccumulator>> other) {
-      other.value().forEach(byPartition::putIfAbsent);
-    }
-
-    @Override
-    public java.util.TreeMap<Integer, RoundAccumulator> value() {
-      return byPartition;
+    public RoundAccumulator apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<T> it) {
+      while (it.hasNext()) {
+        it.next();
+      }
+      RoundAccumulator folded = TaskFolds.take(ctx, round);
+      return folded != null ? folded : fold.empty();
     }
   }
 

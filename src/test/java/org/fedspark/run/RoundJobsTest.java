@@ -38,7 +38,7 @@ import scala.Tuple2;
  * The Spark work a round costs: one job per round; without client state its tasks run only on the
  * partitions holding a sampled client; with client state the same single job moves every partition's
  * state forward (no second job), and what it aggregated is counted once per partition even when a
- * partition is computed twice.
+ * partition is computed again outside its round.
  */
 class RoundJobsTest extends LocalSparkTest {
   private static final Model MODEL = Models.create("softmax", 2, 2, 1, 0);
@@ -227,27 +227,34 @@ class RoundJobsTest extends LocalSparkTest {
   }
 
   @Test
-  void aPartitionReportedTwiceIsCountedOnce() {
+  void aStatePartitionComputedAgainOutsideItsRoundIsNotCountedAgain() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<ClientData> data = clients(jsc);
+    RoundEngine engine = new RoundEngine(jsc, data, PARTS, new CountingClient(true), MODEL, 7, Float64Codec.INSTANCE, 1000);
     AggregationSpec spec = new AggregationSpec("weight", Set.of());
-    RoundAccumulator first = new RoundAccumulator(spec, 0);
-    first.updates.add(3, Message.builder().vector("delta", new double[] {3}).scalar("weight", 1).build());
-    RoundAccumulator again = new RoundAccumulator(spec, 0);
-    again.updates.add(3, Message.builder().vector("delta", new double[] {3}).scalar("weight", 1).build());
-    RoundAccumulator other = new RoundAccumulator(spec, 0);
-    other.updates.add(8, Message.builder().vector("delta", new double[] {8}).scalar("weight", 1).build());
-
-    RoundEngine.PartitionAccumulators a = new RoundEngine.PartitionAccumulators();
-    a.add(new Tuple2<>(0, first));
-    RoundEngine.PartitionAccumulators task = (RoundEngine.PartitionAccumulators) a.copyAndReset();
-    task.add(new Tuple2<>(0, again)); // partition 0 recomputed, e.g. by a checkpoint
-    task.add(new Tuple2<>(1, other));
-    a.merge(task);
-    assertEquals(2, a.value().size());
-    assertSame(first, a.value().get(0), "the first report of partition 0 stays");
-    RoundAccumulator total = new RoundAccumulator(spec, 0);
-    a.value().values().forEach(total::merge);
-    assertEquals(11.0, total.updates.result().weightedSums().get("delta")[0]);
-    assertEquals(2, total.updates.result().numUpdates());
+    try {
+      RoundAggregate first = engine.fit(1, new int[] {0, 5, 9}, RoundPlan.broadcast(Message.EMPTY), spec, true).aggregate();
+      assertEquals(3, first.numUpdates());
+      assertEquals(14.0, first.weightedSums().get("delta")[0]);
+      // Drop the new state's cached blocks and compute it again in a job of its own: every partition's
+      // round-1 client code runs again, and its folds must go nowhere.
+      engine.states().unpersist(true);
+      assertEquals(CLIENTS, engine.states().count());
+      assertEquals(0, RoundEngine.TaskFolds.pending(), "folds of tasks outside a round's job are dropped");
+      RoundAggregate second = engine.fit(2, new int[] {5}, RoundPlan.broadcast(Message.EMPTY), spec, true).aggregate();
+      assertEquals(1, second.numUpdates(), "round 2 counts its own client only");
+      assertEquals(5.0, second.weightedSums().get("delta")[0]);
+      double[] counts = new double[CLIENTS];
+      for (ClientSlot s : engine.states().collect()) {
+        counts[s.clientId()] = s.state().vector("rounds")[0];
+      }
+      assertEquals(2.0, counts[5], "client 5 trained in both rounds");
+      assertEquals(1.0, counts[9]);
+      assertEquals(0.0, counts[1]);
+    } finally {
+      engine.close();
+      data.unpersist(false);
+    }
   }
 
   @Test
