@@ -84,6 +84,8 @@ final class RoundEngine {
   private final List<ClientMetric> metrics;
   /** A local master's threads, over which jobs are balanced ({@link TaskGroups}); 0 elsewhere. */
   private final int slots;
+  /** A local master's one executor, as a Spark task location ({@link TaskGroups#at}); null elsewhere. */
+  private final String localExecutor;
   /** Each client's training and test examples: the work by which jobs are balanced (1 each until {@link #clientSizes}). */
   private int[] trainCounts;
   private int[] testCounts;
@@ -140,6 +142,8 @@ final class RoundEngine {
     this.checkpointEvery = checkpointEvery;
     this.metrics = List.copyOf(client.clientMetrics());
     this.slots = jsc.sc().isLocal() ? jsc.defaultParallelism() : 0;
+    org.apache.spark.storage.BlockManagerId self = org.apache.spark.SparkEnv.get().blockManager().blockManagerId();
+    this.localExecutor = slots > 0 ? "executor_" + self.host() + "_" + self.executorId() : null;
     this.runtimeBc = jsc.broadcast(runtime);
     this.states = data.mapPartitions(new InitialStates(runtimeBc), true).persist(StorageLevel.MEMORY_AND_DISK());
   }
@@ -477,8 +481,8 @@ final class RoundEngine {
 
   /**
    * Runs {@code func} on the partitions of {@code rdd} whose {@code work} is positive: one task per
-   * partition, or, on a local master with more such partitions than threads, one task per thread over
-   * groups of partitions with about equal work ({@link TaskGroups}). Returns one result per task.
+   * partition, or, on a local master, one task per thread (at most) over groups of partitions with
+   * about equal work ({@link TaskGroups}), placed on its one executor. Returns one result per task.
    */
   private <T, U> Object runBalanced(RDD<T> rdd, scala.Function2<org.apache.spark.TaskContext, scala.collection.Iterator<T>, U> func,
       long[] work, scala.reflect.ClassTag<U> outTag) {
@@ -488,8 +492,8 @@ final class RoundEngine {
         needed.add(p);
       }
     }
-    if (slots > 0 && needed.size() > slots) {
-      TaskGroups groups = TaskGroups.of(work, slots);
+    if (slots > 0 && !needed.isEmpty()) {
+      TaskGroups groups = TaskGroups.of(work, slots).at(localExecutor);
       return jsc.sc().runJob(TaskGroups.apply(rdd, groups), func, partitionIds(groups.size()), outTag);
     }
     return jsc.sc().runJob(rdd, func, scala.jdk.javaapi.CollectionConverters.asScala(needed).toList(), outTag);

@@ -32,9 +32,23 @@ public final class TaskGroups implements PartitionCoalescer, Serializable {
 
   /** Parent partition indices of each group, ascending within a group. */
   private final int[][] groups;
+  /** Where every group runs best (a Spark task location), or null to let the scheduler ask the parents. */
+  private final String location;
 
-  private TaskGroups(int[][] groups) {
+  private TaskGroups(int[][] groups, String location) {
     this.groups = groups;
+    this.location = location;
+  }
+
+  /**
+   * These groups, preferring to run at {@code location} (a Spark task location such as
+   * {@code executor_HOST_ID}). Spark's scheduler takes a partition's own preferred location as it is;
+   * without one it asks the block manager master where the cached parent partitions are, one
+   * round trip per cached RDD of every job (its cache of block locations is cleared at each job). On a
+   * local master the answer is always the one executor, so the engine names it.
+   */
+  TaskGroups at(String location) {
+    return new TaskGroups(groups, location);
   }
 
   /**
@@ -68,7 +82,7 @@ public final class TaskGroups implements PartitionCoalescer, Serializable {
     for (int g = 0; g < k; g++) {
       groups[g] = members.get(g).stream().mapToInt(Integer::intValue).sorted().toArray();
     }
-    return new TaskGroups(groups);
+    return new TaskGroups(groups, null);
   }
 
   /**
@@ -90,15 +104,15 @@ public final class TaskGroups implements PartitionCoalescer, Serializable {
   }
 
   /**
-   * The groups as Spark takes them. No preferred location: the scheduler then asks each group's first
-   * parent partition, whose cached block on a local master is in the one executor.
+   * The groups as Spark takes them. Without a location ({@link #at}) the scheduler asks each group's
+   * parent partitions where they are cached.
    */
   @Override
   public PartitionGroup[] coalesce(int maxPartitions, RDD<?> parent) {
     Partition[] parts = parent.partitions();
     PartitionGroup[] out = new PartitionGroup[groups.length];
     for (int g = 0; g < groups.length; g++) {
-      out[g] = new PartitionGroup(scala.Option.empty());
+      out[g] = new PartitionGroup(scala.Option.apply(location));
       for (int p : groups[g]) {
         out[g].partitions().$plus$eq(parts[p]);
       }

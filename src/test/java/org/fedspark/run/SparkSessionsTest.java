@@ -12,13 +12,14 @@ import org.junit.jupiter.api.Test;
 /** The embedded Spark a run starts: loopback only, no UI, no Spark SQL until something asks for it. */
 class SparkSessionsTest extends LocalSparkTest {
   @Test
-  void anEmbeddedSparkIsLoopbackOnlyWithoutUiAndSkipsCompressingBroadcasts() {
+  void anEmbeddedSparkIsLoopbackOnlyWithoutUiAndBroadcastsInSmallUncompressedPieces() {
     SparkConf conf = sc.getConf();
     assertEquals("127.0.0.1", conf.get("spark.driver.bindAddress"));
     assertEquals("127.0.0.1", conf.get("spark.driver.host"));
     assertEquals("false", conf.get("spark.ui.enabled"));
     assertTrue(sc.ui().isEmpty(), "no web UI");
     assertEquals("false", conf.get("spark.broadcast.compress"), "local executors read the driver's value");
+    assertEquals("256k", conf.get("spark.broadcast.blockSize"), "no 4 MB buffer per job for its task binary");
     assertEquals(ForkFreeLocalFileSystem.class.getName(), sc.hadoopConfiguration().get(ForkFreeLocalFileSystem.KEY),
         "local files without a chmod process per file");
   }

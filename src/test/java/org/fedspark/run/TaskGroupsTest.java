@@ -114,4 +114,19 @@ class TaskGroupsTest extends LocalSparkTest {
     assertEquals(List.of(), perTask.stream().flatMap(List::stream).filter(x -> x == 2 || x == 3).toList(),
         "a partition without work is not computed");
   }
+
+  @Test
+  void groupsPlacedOnAnExecutorTellSparkSoWithoutAskingWhereTheirParentsAre() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+    JavaRDD<Integer> rdd = jsc.parallelize(IntStream.range(0, 8).boxed().toList(), 4);
+    org.apache.spark.rdd.RDD<Integer> placed = TaskGroups.apply(rdd.rdd(), TaskGroups.of(new long[] {1, 1, 1, 1}, 2)
+        .at("executor_127.0.0.1_driver"));
+    org.apache.spark.rdd.RDD<Integer> unplaced = TaskGroups.apply(rdd.rdd(), TaskGroups.of(new long[] {1, 1, 1, 1}, 2));
+    for (int g = 0; g < 2; g++) {
+      assertEquals(List.of("executor_127.0.0.1_driver"),
+          scala.jdk.javaapi.CollectionConverters.asJava(placed.preferredLocations(placed.partitions()[g])));
+      assertTrue(unplaced.preferredLocations(unplaced.partitions()[g]).isEmpty());
+    }
+    assertEquals(8, JavaRDD.fromRDD(placed, rdd.classTag()).count(), "and it runs there");
+  }
 }
