@@ -50,11 +50,12 @@ final class BenchCommand implements Callable<Integer> {
   String config;
 
   @Option(names = "--pairs", description = "Iterations of the round benchmark, each one Spark round, two floor rounds and "
-      + "two empty jobs (default ${DEFAULT-VALUE}).", defaultValue = "100")
+      + "two empty jobs (default ${DEFAULT-VALUE}).", defaultValue = "400")
   int pairs;
 
-  @Option(names = "--warmup", description = "The first iterations, reported apart as warm-up (default ${DEFAULT-VALUE}).",
-      defaultValue = "20")
+  @Option(names = "--warmup", description = "The first iterations, reported apart as warm-up (default ${DEFAULT-VALUE}: "
+      + "with the launcher's C1-only JIT, Spark's per-job code keeps getting faster for about 200 rounds).",
+      defaultValue = "200")
   int warmup;
 
   @Option(names = "--pytorch", description = "Time whole runs of CONFIG: bin/fedspark run against bench/pytorch_fedavg.py "
