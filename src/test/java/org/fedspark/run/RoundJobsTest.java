@@ -153,6 +153,15 @@ class RoundJobsTest extends LocalSparkTest {
       assertEquals(1, seen.taskPartitions.size(), "both sampled clients in partition 2: one task");
       assertEquals(19.0, one.weightedSums().get("delta")[0]);
 
+      seen.clear();
+      RoundAggregate all = engine.fit(6, new int[] {1, 5, 9, 13, 14, 17}, RoundPlan.broadcast(Message.EMPTY),
+          new AggregationSpec("weight", Set.of()), true).aggregate();
+      drainListeners();
+      assertEquals(1, seen.jobs.size(), "jobs of one round");
+      assertEquals(2, seen.taskPartitions.size(), "5 partitions with sampled clients on local[2]: one task per thread");
+      assertEquals(6, all.numUpdates(), "every sampled client once");
+      assertEquals(59.0, all.weightedSums().get("delta")[0], "1 + 5 + 9 + 13 + 14 + 17");
+
       // The upload-shape figures (a sort of every upload) are measured only for a round whose row is written.
       RoundEngine.RoundTraffic measured = engine.fit(3, sampled, RoundPlan.broadcast(Message.EMPTY),
           new AggregationSpec("weight", Set.of()), true).traffic();
@@ -163,31 +172,6 @@ class RoundJobsTest extends LocalSparkTest {
       assertEquals(0.0, skipped.uploadDistinct());
       assertEquals(0.0, skipped.uploadRuns());
       assertEquals(measured.uplinkBytes(), skipped.uplinkBytes(), "everything else is measured alike");
-    } finally {
-      spark.sparkContext().removeSparkListener(seen);
-      engine.close();
-      data.unpersist(false);
-    }
-  }
-
-  @Test
-  void aStatelessRoundOnMorePartitionsThanThreadsRunsOneTaskPerThread() {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<ClientData> data = clients(jsc);
-    RoundEngine engine = new RoundEngine(jsc, data, PARTS, new CountingClient(false), MODEL, 7, Float64Codec.INSTANCE, 5);
-    JobsSeen seen = new JobsSeen();
-    spark.sparkContext().addSparkListener(seen);
-    try {
-      drainListeners();
-      seen.clear();
-      int[] sampled = {1, 5, 9, 13, 14, 17}; // partitions 0 to 4
-      RoundAggregate a = engine.fit(1, sampled, RoundPlan.broadcast(Message.EMPTY), new AggregationSpec("weight", Set.of()), true)
-          .aggregate();
-      drainListeners();
-      assertEquals(1, seen.jobs.size(), "jobs of one round");
-      assertEquals(2, seen.taskPartitions.size(), "5 partitions with sampled clients on local[2]: one task per thread");
-      assertEquals(6, a.numUpdates(), "every sampled client once");
-      assertEquals(59.0, a.weightedSums().get("delta")[0], "1 + 5 + 9 + 13 + 14 + 17");
     } finally {
       spark.sparkContext().removeSparkListener(seen);
       engine.close();
