@@ -48,15 +48,15 @@ import org.fedspark.server.RoundPlan;
  *
  * <p><b>One job per round.</b> A round is one Spark job. Without client state it runs only on the
  * partitions that hold a sampled client ({@code runJob} on a subset of partitions), and each task
- * returns its partition's folded {@link RoundAccumulator}, which the driver merges (the merge is exact
+ * returns its partitions' folded {@link RoundAccumulator}, which the driver merges (the merge is exact
  * and order-independent, so the result does not depend on which tasks ran or in which order). With
  * client state every partition must move its state forward, so the job runs on all of them (the
  * unsampled clients only pass their state through); the new state is what the job computes and
- * caches, and the partitions' accumulators come back through a Spark accumulator keyed by partition,
- * so a recomputed partition is never counted twice. There is no second job to materialize the state.
+ * caches, and each task returns what its partitions folded ({@link TaskFolds}), so a partition computed
+ * again outside its round is never counted twice. There is no second job to materialize the state.
  *
- * <p><b>One task per thread, balanced.</b> On a local master, a job that needs more partitions than
- * there are threads runs one task per thread, each over a group of partitions with about the same
+ * <p><b>One task per thread, balanced.</b> On a local master, a job runs at most one task per thread,
+ * each over a group of the partitions it needs with about the same
  * work ({@link TaskGroups}: the sampled clients' training examples, or the test examples of an
  * evaluation), so that a round does not wait for the thread that happened to get most of its clients.
  *
