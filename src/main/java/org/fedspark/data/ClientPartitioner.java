@@ -44,6 +44,15 @@ public final class ClientPartitioner extends Partitioner {
     return (int) ((long) clientId * numPartitions / numClients);
   }
 
+  /** How many clients each partition holds: the work of a job that visits every client once. */
+  public long[] clientsPerPartition() {
+    long[] counts = new long[numPartitions];
+    for (int c = 0; c < numClients; c++) {
+      counts[partitionOf(c)]++;
+    }
+    return counts;
+  }
+
   public int numClients() {
     return numClients;
   }

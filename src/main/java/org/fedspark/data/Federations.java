@@ -28,16 +28,9 @@ final class Federations {
       int numFeatures, int numClasses, String[] clientNames) {
     clients.persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<int[]> described = clients.mapPartitionsWithIndex(Federations::describe, true);
-    org.apache.spark.SparkContext sc = clients.context();
-    if (sc.isLocal() && partitioner.numPartitions() > sc.defaultParallelism()) {
-      // one task per thread, each building its share of the partitions (org.fedspark.run.TaskGroups)
-      long[] work = new long[partitioner.numPartitions()];
-      for (int c = 0; c < partitioner.numClients(); c++) {
-        work[partitioner.partitionOf(c)]++;
-      }
-      described = JavaRDD.fromRDD(org.fedspark.run.TaskGroups.apply(described.rdd(),
-          org.fedspark.run.TaskGroups.of(work, sc.defaultParallelism())), described.classTag());
-    }
+    // on a local master one task per thread, each building its share of the partitions
+    described = JavaRDD.fromRDD(org.fedspark.run.TaskGroups.onLocalThreads(described.rdd(),
+        partitioner.clientsPerPartition()), described.classTag());
     List<int[]> rows = new ArrayList<>(described.collect());
     rows.sort(java.util.Comparator.comparingInt(r -> r[0]));
     int n = partitioner.numClients();

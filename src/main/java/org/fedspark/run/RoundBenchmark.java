@@ -84,14 +84,11 @@ public final class RoundBenchmark {
 
 
   /** {@code partitions} partitions, on a local master with more of them than threads grouped into one task per thread. */
-  private static JavaRDD<Integer> emptyJobRdd(JavaSparkContext jsc, int partitions, int cores) {
+  private static JavaRDD<Integer> emptyJobRdd(JavaSparkContext jsc, int partitions) {
     JavaRDD<Integer> rdd = jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions);
-    if (!jsc.sc().isLocal() || partitions <= cores) {
-      return rdd;
-    }
     long[] same = new long[partitions];
     Arrays.fill(same, 1);
-    return JavaRDD.fromRDD(TaskGroups.apply(rdd.rdd(), TaskGroups.of(same, cores)), rdd.classTag());
+    return JavaRDD.fromRDD(TaskGroups.onLocalThreads(rdd.rdd(), same), rdd.classTag());
   }
 
   private final SparkContext sc;
@@ -148,7 +145,7 @@ public final class RoundBenchmark {
     SparkSide sparkSide = new SparkSide(jsc, fed, model, sparkAlg, seed);
     FloorSide one = new FloorSide(local, fed.info(), model, Algorithms.create(cfg, model), seed, 1);
     FloorSide many = new FloorSide(local, fed.info(), model, Algorithms.create(cfg, model), seed, cores);
-    JavaRDD<Integer> emptyP = emptyJobRdd(jsc, numPartitions, cores);
+    JavaRDD<Integer> emptyP = emptyJobRdd(jsc, numPartitions);
     int emptyTasks = emptyP.getNumPartitions();
     JavaRDD<Integer> empty1 = jsc.parallelize(List.of(0), 1);
     scala.collection.immutable.Seq<Object> allIds = RoundEngine.partitionIds(emptyTasks);

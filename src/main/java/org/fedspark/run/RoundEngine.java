@@ -86,9 +86,12 @@ final class RoundEngine {
   private final int slots;
   /** A local master's one executor, as a Spark task location ({@link TaskGroups#at}); null elsewhere. */
   private final String localExecutor;
-  /** Each client's training and test examples: the work by which jobs are balanced (1 each until {@link #clientSizes}). */
+  /** Clients per partition: the work of passing every client's state through. */
+  private final long[] clientsPerPartition;
+  /** Each client's training examples, by which rounds are balanced (null until {@link #clientSizes}: 1 each). */
   private int[] trainCounts;
-  private int[] testCounts;
+  /** An evaluation's work per partition: its clients' test examples (once {@link #clientSizes} gave them), plus 1 per client. */
+  private long[] evalWork;
 
   private Stragglers stragglers = Stragglers.NONE;
   private JavaRDD<ClientSlot> states;
@@ -141,6 +144,8 @@ final class RoundEngine {
     this.seed = seed;
     this.checkpointEvery = checkpointEvery;
     this.metrics = List.copyOf(client.clientMetrics());
+    this.clientsPerPartition = partitioner.clientsPerPartition();
+    this.evalWork = clientsPerPartition.clone();
     this.slots = jsc.sc().isLocal() ? jsc.defaultParallelism() : 0;
     org.apache.spark.storage.BlockManagerId self = org.apache.spark.SparkEnv.get().blockManager().blockManagerId();
     this.localExecutor = slots > 0 ? "executor_" + self.host() + "_" + self.executorId() : null;
@@ -167,7 +172,11 @@ final class RoundEngine {
           + partitioner.numClients() + " clients");
     }
     this.trainCounts = train.clone();
-    this.testCounts = test.clone();
+    long[] work = clientsPerPartition.clone();
+    for (int client = 0; client < test.length; client++) {
+      work[partitioner.partitionOf(client)] += test[client];
+    }
+    this.evalWork = work;
   }
 
   /** Simulates stragglers from now on (systems heterogeneity); {@link Stragglers#NONE} by default. */
@@ -313,7 +322,7 @@ final class RoundEngine {
     try {
       RDD<ClientEval> evals = data.rdd().zipPartitions(e.slots().rdd(), true, new Evaluate(runtimeBc, bc), SLOT_TAG,
           EVAL_TAG);
-      Object columns = runBalanced(evals, new PackEvals(), evalWork(), COLUMNS_TAG);
+      Object columns = runBalanced(evals, new PackEvals(), evalWork, COLUMNS_TAG);
       List<ClientEval> all = new ArrayList<>();
       for (EvalColumns c : (EvalColumns[]) columns) {
         c.unpack(all);
@@ -486,15 +495,15 @@ final class RoundEngine {
    */
   private <T, U> Object runBalanced(RDD<T> rdd, scala.Function2<org.apache.spark.TaskContext, scala.collection.Iterator<T>, U> func,
       long[] work, scala.reflect.ClassTag<U> outTag) {
+    if (slots > 0 && Arrays.stream(work).anyMatch(w -> w > 0)) {
+      TaskGroups groups = TaskGroups.of(work, slots).at(localExecutor);
+      return jsc.sc().runJob(TaskGroups.apply(rdd, groups), func, partitionIds(groups.size()), outTag);
+    }
     List<Object> needed = new ArrayList<>();
     for (int p = 0; p < work.length; p++) {
       if (work[p] > 0) {
         needed.add(p);
       }
-    }
-    if (slots > 0 && !needed.isEmpty()) {
-      TaskGroups groups = TaskGroups.of(work, slots).at(localExecutor);
-      return jsc.sc().runJob(TaskGroups.apply(rdd, groups), func, partitionIds(groups.size()), outTag);
     }
     return jsc.sc().runJob(rdd, func, scala.jdk.javaapi.CollectionConverters.asScala(needed).toList(), outTag);
   }
@@ -504,23 +513,9 @@ final class RoundEngine {
    * every partition must carry its clients' state forward, 1 per client for that.
    */
   private long[] roundWork(int[] sampled, boolean allPartitions) {
-    long[] work = new long[partitioner.numPartitions()];
+    long[] work = allPartitions ? clientsPerPartition.clone() : new long[partitioner.numPartitions()];
     for (int client : sampled) {
       work[partitioner.partitionOf(client)] += trainCounts == null ? 1 : Math.max(1, trainCounts[client]);
-    }
-    if (allPartitions) {
-      for (int client = 0; client < partitioner.numClients(); client++) {
-        work[partitioner.partitionOf(client)]++;
-      }
-    }
-    return work;
-  }
-
-  /** An evaluation's work per partition: its clients' test examples, plus 1 per client. */
-  private long[] evalWork() {
-    long[] work = new long[partitioner.numPartitions()];
-    for (int client = 0; client < partitioner.numClients(); client++) {
-      work[partitioner.partitionOf(client)] += 1 + (testCounts == null ? 0 : testCounts[client]);
     }
     return work;
   }

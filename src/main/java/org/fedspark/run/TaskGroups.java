@@ -93,6 +93,16 @@ public final class TaskGroups implements PartitionCoalescer, Serializable {
     return new org.apache.spark.rdd.CoalescedRDD<>(rdd, groups.size(), scala.Option.apply(groups), rdd.elementClassTag());
   }
 
+  /**
+   * {@code rdd} grouped by {@code work} (one entry per partition) into one task per thread when it
+   * runs on a local master with more partitions than threads; otherwise {@code rdd} itself.
+   */
+  public static <T> RDD<T> onLocalThreads(RDD<T> rdd, long[] work) {
+    org.apache.spark.SparkContext sc = rdd.context();
+    int threads = sc.defaultParallelism();
+    return sc.isLocal() && work.length > threads ? apply(rdd, of(work, threads)) : rdd;
+  }
+
   /** The number of groups (the job's tasks). */
   int size() {
     return groups.length;
