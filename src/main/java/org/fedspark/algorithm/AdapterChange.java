@@ -52,7 +52,10 @@ final class AdapterChange {
         ClientMetric.mean(B_MAG, "mean absolute change of the norm of each vector of LoRA's B in local training"));
   }
 
-  /** The four values for stored parameters {@code before} and {@code after}; empty without adapters. */
+  /**
+   * The four values for stored parameters {@code before} and {@code after}; empty without adapters, when
+   * {@code before} is not read (and may be null).
+   */
   static Map<String, Double> of(ParamSplit split, double[] before, double[] after) {
     Map<String, Double> out = new LinkedHashMap<>();
     Adapters ad = split.adapters();

@@ -63,7 +63,8 @@ public final class FedAvgClient implements ClientStrategy {
   public FitResult fit(ClientContext ctx, ClientState state, Message fromServer) {
     double[] received = fromServer.vector(FedAvgServer.PARAMS);
     double[] theta = split.assemble(received, state, ctx.seed());
-    double[] start = theta.clone();
+    // The starting point is kept only where something reads it: FedProx's proximal term, the adapters' change.
+    double[] start = mu > 0 || !split.adapters().isEmpty() ? theta.clone() : null;
     LocalProblem problem = LocalProblem.of(split.objective()).trainable(split.trainable());
     if (mu > 0) {
       problem.proximal(split.shared(), mu, start);

@@ -1,10 +1,11 @@
 package org.fedspark.codec;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -56,15 +57,22 @@ public final class WireFormat {
     if (m.isEmpty()) {
       return new byte[0];
     }
-    Out out = new Out();
-    out.buf.put(VERSION);
-    out.buf.putShort(count(m.scalars().size(), "scalars"));
-    for (Map.Entry<String, Double> e : m.scalars().entrySet()) {
-      putName(out.buf, e.getKey());
-      out.buf.putDouble(e.getValue());
-      out.flush();
+    // Sizes first, then every byte straight into the one array returned: the bodies are the bulk of a
+    // message (a model's worth), and growing a stream, copying it out and copying it again behind the
+    // checksum made four copies of each.
+    short scalars = count(m.scalars().size(), "scalars");
+    List<byte[]> scalarNames = new ArrayList<>(m.scalars().size());
+    long size = 1 + 2;
+    for (String name : m.scalars().keySet()) {
+      byte[] b = nameBytes(name);
+      scalarNames.add(b);
+      size += 1 + b.length + 8;
     }
-    out.buf.putShort(count(m.vectors().size(), "vectors"));
+    short vectors = count(m.vectors().size(), "vectors");
+    size += 2;
+    List<byte[]> vectorNames = new ArrayList<>(m.vectors().size());
+    List<byte[]> bodies = new ArrayList<>(m.vectors().size());
+    List<VectorCodec> codecs = new ArrayList<>(m.vectors().size());
     for (Map.Entry<String, double[]> e : m.vectors().entrySet()) {
       double[] v = e.getValue();
       if (v.length > MAX_LENGTH) {
@@ -75,20 +83,37 @@ public final class WireFormat {
       }
       VectorCodec codec = book.codecFor(e.getKey());
       byte[] body = codec.encode(v, ctx.forVector(e.getKey()));
-      putName(out.buf, e.getKey());
-      out.buf.put((byte) codec.id());
-      out.buf.put((byte) codec.version());
-      out.buf.putInt(v.length);
-      out.flush();
-      out.bytes.writeBytes(body);
+      byte[] name = nameBytes(e.getKey());
+      vectorNames.add(name);
+      bodies.add(body);
+      codecs.add(codec);
+      size += 1 + name.length + 1 + 1 + 4 + body.length;
     }
-    out.flush();
-    byte[] bytes = out.bytes.toByteArray();
+    size += 4;
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("message of " + size + " bytes is too large for one array");
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+    out.put(VERSION);
+    out.putShort(scalars);
+    int i = 0;
+    for (double value : m.scalars().values()) {
+      byte[] name = scalarNames.get(i++);
+      out.put((byte) name.length).put(name).putDouble(value);
+    }
+    out.putShort(vectors);
+    i = 0;
+    for (double[] v : m.vectors().values()) {
+      byte[] name = vectorNames.get(i);
+      VectorCodec codec = codecs.get(i);
+      out.put((byte) name.length).put(name).put((byte) codec.id()).put((byte) codec.version()).putInt(v.length)
+          .put(bodies.get(i));
+      i++;
+    }
     CRC32C crc = new CRC32C();
-    crc.update(bytes);
-    ByteBuffer withCrc = ByteBuffer.allocate(bytes.length + 4).order(ByteOrder.LITTLE_ENDIAN);
-    withCrc.put(bytes).putInt((int) crc.getValue());
-    return withCrc.array();
+    crc.update(out.array(), 0, out.position());
+    out.putInt((int) crc.getValue());
+    return out.array();
   }
 
   /** Decodes bytes written by any known codec (the header says which). */
@@ -202,27 +227,10 @@ public final class WireFormat {
     return b;
   }
 
-  private static void putName(ByteBuffer buf, String name) {
-    byte[] b = nameBytes(name);
-    buf.put((byte) b.length);
-    buf.put(b);
-  }
-
   private static String getName(ByteBuffer buf) {
     int len = Byte.toUnsignedInt(buf.get());
     byte[] b = new byte[len];
     buf.get(b);
     return new String(b, StandardCharsets.UTF_8);
-  }
-
-  /** A header buffer flushed into a growing byte stream before each body. */
-  private static final class Out {
-    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    final ByteBuffer buf = ByteBuffer.allocate(1 + 2 + 2 + 255 + 8 + 6 + 4).order(ByteOrder.LITTLE_ENDIAN);
-
-    void flush() {
-      bytes.write(buf.array(), 0, buf.position());
-      buf.clear();
-    }
   }
 }

@@ -113,7 +113,10 @@ final class ClientRuntime implements Serializable {
       }
       byte[] up = WireFormat.encode(meant, transport.uplink(),
           Transport.context(seed, b.round(), c.clientId(), CodecContext.Direction.UPLINK), b.order());
-      Message arrived = WireFormat.decode(up, transport.uplink(), b.order());
+      // What the server will decode, needed here only to measure the upload's shape or to carry the
+      // codec's error forward; the fold decodes the upload itself (RoundAccumulator.add).
+      Message arrived = b.uploadStats() || transport.errorFeedback() ? WireFormat.decode(up, transport.uplink(), b.order())
+          : null;
       double lossSum = r.stats().examples() > 0 ? r.stats().meanLoss() * r.stats().examples() : 0;
       double[] values = new double[metrics.size()];
       for (int i = 0; i < values.length; i++) {

@@ -49,6 +49,50 @@ class WireFormatTest {
     assertEquals((int) crc.getValue(), buf.getInt());
   }
 
+  /**
+   * Scalars, then vectors with codecs of their own, byte for byte: the hex is what the encoder wrote
+   * before it was changed to size the message first and write it into one array, so the two write the
+   * same bytes (resume points and saved messages stay readable both ways).
+   */
+  @Test
+  void scalarsAndVectorsWithTheirOwnCodecsAreLaidOutByteForByte() {
+    Message m = Message.builder().scalar("weight", 3.5).scalar("n", -2).vector("a", new double[] {1.0, -0.5, 1e-300})
+        .vector("bb", new double[] {Math.PI, -0.0}).build();
+    byte[] b = WireFormat.encode(m, new Codebook(Float64Codec.INSTANCE, java.util.Map.of("bb", Float32Codec.INSTANCE)),
+        CodecContext.none(CodecContext.Direction.UPLINK), null);
+    assertEquals("020200067765696768740000000000000c40016e00000000000000c002000161010103000000000000000000f03f"
+        + "000000000000e0bf59f3f8c21f6ea501026262020102000000db0f494000000080540326d4", java.util.HexFormat.of().formatHex(b));
+    ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(2, buf.get(), "version");
+    assertEquals(2, buf.getShort(), "scalars");
+    assertEquals(6, buf.get());
+    buf.position(buf.position() + 6);
+    assertEquals(3.5, buf.getDouble());
+    assertEquals(1, buf.get());
+    assertEquals('n', buf.get());
+    assertEquals(-2.0, buf.getDouble());
+    assertEquals(2, buf.getShort(), "vectors");
+    assertEquals(1, buf.get());
+    assertEquals('a', buf.get());
+    assertEquals(Float64Codec.INSTANCE.id(), buf.get());
+    buf.get();
+    assertEquals(3, buf.getInt());
+    assertEquals(-0.5, buf.getDouble(buf.position() + 8));
+    buf.position(buf.position() + 24);
+    assertEquals(2, buf.get());
+    assertEquals('b', buf.get());
+    assertEquals('b', buf.get());
+    assertEquals(Float32Codec.INSTANCE.id(), buf.get());
+    buf.get();
+    assertEquals(2, buf.getInt());
+    assertEquals((float) Math.PI, buf.getFloat());
+    buf.getFloat();
+    CRC32C crc = new CRC32C();
+    crc.update(b, 0, b.length - 4);
+    assertEquals((int) crc.getValue(), buf.getInt());
+    assertEquals(b.length, buf.position());
+  }
+
   @Test
   void emptyMessageIsZeroBytes() {
     assertEquals(0, WireFormat.encode(Message.EMPTY, Float64Codec.INSTANCE).length);
