@@ -83,7 +83,13 @@ public final class FedAvgClient implements ClientStrategy {
 
   @Override
   public double[] personalModel(ClientContext ctx, ClientState state, Message fromServer) {
-    double[] theta = split.assemble(fromServer.vector(FedAvgServer.PARAMS), state, ctx.seed());
+    double[] received = fromServer.vector(FedAvgServer.PARAMS);
+    if (fineTuneEpochs == 0 && split.modelIsShared() && received.length == split.layout().size()) {
+      // The received global model itself, not a copy: evaluation only reads it, and with every client
+      // in it (10,000 on conf/scale-10k.conf) a copy each was a model's worth of garbage per client.
+      return received;
+    }
+    double[] theta = split.assemble(received, state, ctx.seed());
     if (fineTuneEpochs > 0) {
       LocalProblem problem = LocalProblem.of(split.objective()).trainable(split.trainable());
       LocalSolver.train(problem, theta, ctx.train(), training.options(ctx.round(), fineTuneEpochs), ctx.rng("finetune"));

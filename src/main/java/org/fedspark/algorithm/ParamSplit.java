@@ -138,6 +138,16 @@ public final class ParamSplit implements Serializable {
     return !personal.isEmpty();
   }
 
+  /**
+   * Whether a client's model is exactly the server's shared values: every stored block shared, none
+   * personal, nothing composed (no adapters). Then {@link #assemble} copies them whole and
+   * {@link #effective} returns that copy, so a reader that does not write may use the received vector
+   * itself.
+   */
+  public boolean modelIsShared() {
+    return shared.isAll() && !hasPersonal() && composition.isIdentity();
+  }
+
   /** The run's common initial stored parameters (the server and every client derive the same ones). */
   public double[] initial(long seed) {
     if (initialCache == null || initialSeed != seed) {

@@ -2,6 +2,8 @@ package org.fedspark.algorithm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -116,6 +118,34 @@ class PersonalizedPeersTest {
     ApflClient c = new ApflClient(training, 0.25, false);
     ClientState st = ClientState.of(ApflClient.LOCAL_MODEL, new double[] {0.4, 0, 0, 0}).withScalar(ApflClient.ALPHA, 0.25);
     assertEquals(0.25, c.fit(ctx, st, params(0, 0, 0, 0)).state().scalar(ApflClient.ALPHA));
+  }
+
+  /**
+   * FedAvg's personalized model is the received global model. With every block shared it is that very
+   * vector (evaluation reads it; no copy per client); where the client changes it (fine-tuning) or adds
+   * its own blocks (FedPer) it is a model of its own, and the message's vector stays as received.
+   */
+  @Test
+  void fedAvgEvaluatesTheReceivedModelItselfAndCopiesOnlyWhatItChanges() {
+    Message in = params(0.3, 0.4, 0.5, 0.6);
+    double[] received = in.vector(FedAvgServer.PARAMS);
+    assertSame(received, new FedAvgClient(ParamSplit.allShared(model), training, 0, 0)
+        .personalModel(ctx, ClientState.EMPTY, in));
+    assertSame(received, new FedAvgClient(ParamSplit.allShared(model), training, 10.0, 0)
+        .personalModel(ctx, ClientState.EMPTY, in), "FedProx's term changes training, not the evaluated model");
+    double[] tuned = new FedAvgClient(ParamSplit.allShared(model), training, 0, 1).personalModel(ctx, ClientState.EMPTY, in);
+    assertNotSame(received, tuned);
+    // one fine-tuning step at logits (0.3 + 0.5, 0.4 + 0.6) = (0.8, 1.0), example of class 1
+    double q1 = p1(0.8, 1.0);
+    assertArrayEquals(new double[] {0.3 - ETA * (1 - q1), 0.4 + ETA * (1 - q1), 0.5 - ETA * (1 - q1), 0.6 + ETA * (1 - q1)},
+        tuned, TOL);
+    assertArrayEquals(new double[] {0.3, 0.4, 0.5, 0.6}, received, 0.0, "fine-tuning left the message alone");
+    ParamSplit head = split("personal b");
+    double[] fedPer = new FedAvgClient(head, training, 0, 0).personalModel(ctx,
+        ClientState.of(ParamSplit.PERSONAL, new double[] {-1, 1}), params(0.3, 0.4));
+    assertArrayEquals(new double[] {0.3, 0.4, -1, 1}, fedPer, 0.0);
+    assertEquals(false, head.modelIsShared());
+    assertEquals(true, ParamSplit.allShared(model).modelIsShared());
   }
 
   @Test
