@@ -45,13 +45,51 @@ public final class ReproducibleSum implements Serializable {
     return hi.length;
   }
 
-  /** Adds {@code scale · v} (the product is rounded once per element, the same way every time). */
+  /**
+   * Adds {@code scale · v} (the product is rounded once per element, the same way every time): element by
+   * element what {@link #addAt} does, in one loop without a branch on the sign. Every upload of every round
+   * passes through here once per coordinate, and under the launcher's C1 compiler, which inlines no method
+   * this long, {@code addAt}'s calls per element ({@code accumulate} or {@code subtract}, then
+   * {@code addHi}) and its branch on the value's sign (as often wrong as right on an update) were most of
+   * the cost: 95 µs per 7,850 elements, now less (docs/performance.md). On {@code conf/scale-10k.conf}
+   * this method had been 45% of the executor threads' samples.
+   *
+   * <p>A negative value {@code −(h + l·2⁻⁶³)} is added as {@code (−h − [l ≠ 0]) + (2⁶³ − l)·2⁻⁶³}, its
+   * two's complement in the same fixed point; with the fraction's carry folded into the integer part
+   * first, the one overflow test on the new integer part is the one {@code subtract} makes in two steps
+   * (the subtrahend is not negative, so an intermediate overflow implies a final one). A test compares
+   * the two paths bit for bit, the integer part's extremes included.
+   */
   public void addScaled(double[] v, double scale) {
     if (v.length != hi.length) {
       throw new IllegalArgumentException("vector length " + v.length + " != sum length " + hi.length);
     }
+    if (!finite) {
+      return;
+    }
+    long[] hs = hi;
+    long[] ls = lo;
     for (int i = 0; i < v.length; i++) {
-      addAt(i, scale * v[i]);
+      double x = scale * v[i];
+      double a = Math.abs(x);
+      if (!(a < LIMIT)) {
+        finite = false;
+        return;
+      }
+      long h = (long) a;
+      long l = (long) ((a - h) * TWO_63);
+      long m = Double.doubleToRawLongBits(x) >> 63; // −1 for a negative value (and −0.0, which adds 0 either way)
+      long nz = (l | -l) >>> 63; // 1 when the fraction is not 0
+      long s = ls[i] + (((l ^ m) - m) & Long.MAX_VALUE); // l, or 2⁶³ − l (0 for l = 0) when negative
+      long t = ((h ^ m) - m) - (nz & m) + (s >>> 63); // h, or −h − [l ≠ 0]; plus the carry
+      long cur = hs[i];
+      long r = cur + t;
+      ls[i] = s & Long.MAX_VALUE;
+      if (((cur ^ r) & (t ^ r)) < 0) {
+        finite = false;
+        return;
+      }
+      hs[i] = r;
     }
   }
 
@@ -128,8 +166,27 @@ public final class ReproducibleSum implements Serializable {
       throw new IllegalArgumentException("cannot merge sums of length " + o.hi.length + " and " + hi.length);
     }
     finite &= o.finite;
-    for (int i = 0; i < hi.length && finite; i++) {
-      accumulate(i, o.hi[i], o.lo[i]);
+    if (!finite) {
+      return;
+    }
+    // accumulate and addHi, inlined (C1 does not inline them): the driver merges every task's sums.
+    long[] hs = hi;
+    long[] ls = lo;
+    long[] oh = o.hi;
+    long[] ol = o.lo;
+    for (int i = 0; i < hs.length; i++) {
+      long s = ls[i] + ol[i];
+      long carry = s >>> 63;
+      ls[i] = s & Long.MAX_VALUE;
+      long a = hs[i];
+      long h = oh[i];
+      long sum = a + h;
+      long r = sum + carry;
+      if (((a ^ sum) & (h ^ sum)) < 0 || ((sum ^ r) & (carry ^ r)) < 0) {
+        finite = false;
+        return;
+      }
+      hs[i] = r;
     }
   }
 

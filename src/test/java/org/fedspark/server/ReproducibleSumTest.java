@@ -92,6 +92,101 @@ class ReproducibleSumTest {
     assertEquals(-15.0, s.get(2), 0.0);
   }
 
+  /**
+   * {@code addScaled} runs {@code addAt}'s arithmetic in one loop; the two must leave the same integer and
+   * fraction parts in every element (compared through the wire form, which holds both exactly) and the
+   * same finiteness, over mixed signs and magnitudes, zeros of both signs, subnormals, values at the
+   * 2^62 limit, running sums that overflow either way, NaN and ∞ part-way through a vector, and scales
+   * of both signs.
+   */
+  @Test
+  void addScaledLeavesExactlyWhatAddAtLeaves() throws Exception {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    double[] special = {0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, 0x1p-63, -0x1p-64, 1.9 * 0x1p61, -1.9 * 0x1p61,
+        Math.nextDown(0x1p62), 0x1p62, -0x1p62, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e300};
+    int cases = 0;
+    int notFinite = 0;
+    for (int trial = 0; trial < 400; trial++) {
+      int len = 1 + rng.nextInt(9);
+      ReproducibleSum bulk = new ReproducibleSum(len);
+      ReproducibleSum each = new ReproducibleSum(len);
+      ReproducibleSum twice = new ReproducibleSum(len);
+      for (int add = 0; add < 1 + rng.nextInt(4); add++) {
+        double[] v = new double[len];
+        for (int j = 0; j < len; j++) {
+          int kind = rng.nextInt(20);
+          v[j] = kind == 0 ? special[rng.nextInt(special.length)]
+              : kind < 4 ? (rng.nextBoolean() ? 1 : -1) * rng.nextDouble() * 0x1p61
+              : rng.nextGaussian() * Math.pow(10, rng.nextInt(24) - 12);
+        }
+        double scale = rng.nextInt(5) == 0 ? -rng.nextDouble() * 3 : rng.nextDouble() * 3;
+        bulk.addScaled(v, scale);
+        for (int j = 0; j < len; j++) {
+          each.addAt(j, scale * v[j]);
+          twice.addAt(j, scale * v[j]);
+          twice.addAt(j, scale * v[j]);
+        }
+        cases++;
+      }
+      assertEquals(each.isFinite(), bulk.isFinite(), "trial " + trial);
+      if (each.isFinite()) {
+        assertArrayEquals(bytes(each), bytes(bulk), "trial " + trial);
+      } else {
+        notFinite++;
+      }
+      // merge, against the same values added one by one
+      ReproducibleSum merged = new ReproducibleSum(len);
+      merged.merge(each);
+      merged.merge(bulk);
+      assertEquals(twice.isFinite(), merged.isFinite(), "merge, trial " + trial);
+      if (twice.isFinite()) {
+        assertArrayEquals(bytes(twice), bytes(merged), "merge, trial " + trial);
+      }
+    }
+    assertTrue(notFinite > 20 && notFinite < 380, "both outcomes exercised: " + notFinite + " of 400 not finite");
+    assertTrue(cases > 400);
+    // The integer part at the very ends of its range. Overflowed by nothing but the fraction's carry or
+    // borrow: 2·(2^62 − 1024) + 2047.5 = 2^63 − 1 + ½, then ½ more; −2^63, then ¼ less. Not overflowed
+    // though the integer part alone would be: 2^63 − 1, then ¼ more (no carry); −2^63 + ¾, then ¼ less
+    // (the fraction pays it).
+    double[][] edges = {{0x1p62 - 1024, 0x1p62 - 1024, 2047.5, 0.5}, {-(0x1p62 - 1024), -(0x1p62 - 1024), -2048, -0.25},
+        {0x1p62 - 1024, 0x1p62 - 1024, 2047, 0.25}, {0.75, -(0x1p62 - 1024), -(0x1p62 - 1024), -2048, -0.25}};
+    boolean[] finiteAtEnd = {false, false, true, true};
+    for (int e = 0; e < edges.length; e++) {
+      double[] seq = edges[e];
+      ReproducibleSum bulk = new ReproducibleSum(1);
+      ReproducibleSum each = new ReproducibleSum(1);
+      for (int k = 0; k < seq.length; k++) {
+        bulk.addScaled(new double[] {seq[k]}, 1.0);
+        each.addAt(0, seq[k]);
+        assertEquals(k < seq.length - 1 || finiteAtEnd[e], bulk.isFinite(), "step " + k + " of " + java.util.Arrays.toString(seq));
+        assertEquals(each.isFinite(), bulk.isFinite());
+      }
+      if (finiteAtEnd[e]) {
+        assertArrayEquals(bytes(each), bytes(bulk));
+      }
+    }
+    // A merge that only the fractions' carry overflows: (2^63 − 1 + ½) + ½.
+    ReproducibleSum top = new ReproducibleSum(1);
+    top.addScaled(new double[] {0x1p62 - 1024}, 1.0);
+    top.addScaled(new double[] {0x1p62 - 1024}, 1.0);
+    top.addScaled(new double[] {2047.5}, 1.0);
+    ReproducibleSum half = new ReproducibleSum(1);
+    half.addAt(0, 0.5);
+    assertTrue(top.isFinite());
+    assertEquals(0x1p63, top.get(0));
+    top.merge(half);
+    assertFalse(top.isFinite(), "2^63 is past the integer part's range");
+  }
+
+  private static byte[] bytes(ReproducibleSum s) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(out)) {
+      o.writeObject(s);
+    }
+    return out.toByteArray();
+  }
+
   @Test
   void nonFiniteInputMarksSumNotFinite() {
     ReproducibleSum s = new ReproducibleSum(2);
