@@ -32,6 +32,8 @@ public interface ClientStrategy extends Serializable {
    * The model this client would use on its own data now: what personalized evaluation measures on the
    * client's test split. {@code fromServer} is the server's evaluation message. The result may be
    * one of the message's own vectors (FedAvg's global model, uncopied): callers read it, never write it.
+   * An implementation must not hand out one array with different contents for different clients (a
+   * reused buffer): evaluation remembers, by identity, whether the last array equalled the global model.
    */
   double[] personalModel(ClientContext ctx, ClientState state, Message fromServer);
 
