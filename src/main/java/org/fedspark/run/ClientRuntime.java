@@ -114,7 +114,8 @@ final class ClientRuntime implements Serializable {
       byte[] up = WireFormat.encode(meant, transport.uplink(),
           Transport.context(seed, b.round(), c.clientId(), CodecContext.Direction.UPLINK), b.order());
       // What the server will decode, needed here only to measure the upload's shape or to carry the
-      // codec's error forward; the fold decodes the upload itself (RoundAccumulator.add).
+      // compression error into the next round (error feedback); the fold decodes the upload itself
+      // (RoundAccumulator.add).
       Message arrived = b.uploadStats() || transport.errorFeedback() ? WireFormat.decode(up, transport.uplink(), b.order())
           : null;
       double lossSum = r.stats().examples() > 0 ? r.stats().meanLoss() * r.stats().examples() : 0;
