@@ -179,6 +179,7 @@ class ReproducibleSumTest {
     assertFalse(top.isFinite(), "2^63 is past the integer part's range");
   }
 
+  /** The sum's Java serialization: its wire form, which holds every element's integer and fraction parts exactly. */
   private static byte[] bytes(ReproducibleSum s) throws Exception {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(out)) {
@@ -248,21 +249,13 @@ class ReproducibleSumTest {
   }
 
   private static ReproducibleSum roundTrip(ReproducibleSum s) throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(bytes)) {
-      o.writeObject(s);
-    }
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes(s)))) {
       return (ReproducibleSum) in.readObject();
     }
   }
 
   private static int serializedSize(ReproducibleSum s) throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(bytes)) {
-      o.writeObject(s);
-    }
-    return bytes.size();
+    return bytes(s).length;
   }
 
   @Test
