@@ -55,10 +55,13 @@ import org.fedspark.server.RoundPlan;
  * caches, and each task returns what its partitions folded ({@link TaskFolds}), so a partition computed
  * again outside its round is never counted twice. There is no second job to materialize the state.
  *
- * <p><b>One task per thread, balanced.</b> On a local master, a job runs at most one task per thread,
- * each over a group of the partitions it needs with about the same
- * work ({@link TaskGroups}: the sampled clients' training examples, or the test examples of an
- * evaluation), so that a round does not wait for the thread that happened to get most of its clients.
+ * <p><b>One task per thread, balanced.</b> On a local master, a job runs at most one task per thread
+ * over the partitions it needs, weighed by their work (the sampled clients' training examples, or the
+ * test examples of an evaluation), so that a round does not wait for the thread that happened to get
+ * most of its clients. A stateless round's and an evaluation's tasks take the partitions from one
+ * queue, largest first, as each finishes the last ({@link PartitionQueue}); a round with client state,
+ * whose job caches the partitions' new states, gives each task a fixed group of about equal work
+ * ({@link TaskGroups}).
  *
  * <p><b>Small tasks.</b> The client half ({@link ClientRuntime}: the algorithm, the model, the codecs)
  * is broadcast once per run; a round's functions carry its handle and the round's message (or, above
@@ -82,9 +85,9 @@ final class RoundEngine {
   private final long seed;
   private final int checkpointEvery;
   private final List<ClientMetric> metrics;
-  /** A local master's threads, over which jobs are balanced ({@link TaskGroups}); 0 elsewhere. */
+  /** A local master's threads, over which jobs are balanced ({@link PartitionQueue}, {@link TaskGroups}); 0 elsewhere. */
   private final int slots;
-  /** A local master's one executor, as a Spark task location ({@link TaskGroups#at}); null elsewhere. */
+  /** A local master's one executor, as a Spark task location (where the balanced tasks run); null elsewhere. */
   private final String localExecutor;
   /** Clients per partition: the work of passing every client's state through. */
   private final long[] clientsPerPartition;
@@ -231,14 +234,15 @@ final class RoundEngine {
         if (checkpoint) {
           next.checkpoint();
         }
-        Object folded = runBalanced(next.rdd(), new DrainTaskFolds<ClientSlot>(fold, round), roundWork(sampled, true), ACC_TAG);
+        Object folded = runBalanced(next.rdd(), new DrainTaskFolds<ClientSlot>(fold, round), roundWork(sampled, true), ACC_TAG,
+            false);
         for (RoundAccumulator a : (RoundAccumulator[]) folded) {
           acc.merge(a);
         }
       } else {
         RDD<ClientRoundResult> results = data.rdd().zipPartitions(slots.rdd(), true, new Fit(runtimeBc, bc), SLOT_TAG,
             RESULT_TAG);
-        Object folded = runBalanced(results, new Fold(runtimeBc, bc, fold), roundWork(sampled, false), ACC_TAG);
+        Object folded = runBalanced(results, new Fold(runtimeBc, bc, fold), roundWork(sampled, false), ACC_TAG, true);
         for (RoundAccumulator a : (RoundAccumulator[]) folded) {
           acc.merge(a);
         }
@@ -322,7 +326,7 @@ final class RoundEngine {
     try {
       RDD<ClientEval> evals = data.rdd().zipPartitions(e.slots().rdd(), true, new Evaluate(runtimeBc, bc), SLOT_TAG,
           EVAL_TAG);
-      Object columns = runBalanced(evals, new PackEvals(), evalWork, COLUMNS_TAG);
+      Object columns = runBalanced(evals, new PackEvals(), evalWork, COLUMNS_TAG, true);
       List<ClientEval> all = new ArrayList<>();
       for (EvalColumns c : (EvalColumns[]) columns) {
         c.unpack(all);
@@ -490,14 +494,29 @@ final class RoundEngine {
 
   /**
    * Runs {@code func} on the partitions of {@code rdd} whose {@code work} is positive: one task per
-   * partition, or, on a local master, one task per thread (at most) over groups of partitions with
-   * about equal work ({@link TaskGroups}), placed on its one executor. Returns one result per task.
+   * partition, or, on a local master, one task per thread (at most), placed on its one executor. There
+   * the tasks take the partitions from one queue as they go, largest work first ({@link PartitionQueue}),
+   * when {@code anyTask} says that which task computes a partition changes no result; otherwise (a round
+   * whose job caches the clients' new states) each task computes a group of partitions with about equal
+   * work ({@link TaskGroups}); and the tasks hand their results over in memory ({@link InJvmResults}).
+   * Returns one result per task.
    */
   private <T, U> Object runBalanced(RDD<T> rdd, scala.Function2<org.apache.spark.TaskContext, scala.collection.Iterator<T>, U> func,
-      long[] work, scala.reflect.ClassTag<U> outTag) {
+      long[] work, scala.reflect.ClassTag<U> outTag, boolean anyTask) {
     if (slots > 0 && Arrays.stream(work).anyMatch(w -> w > 0)) {
-      TaskGroups groups = TaskGroups.of(work, slots).at(localExecutor);
-      return jsc.sc().runJob(TaskGroups.apply(rdd, groups), func, partitionIds(groups.size()), outTag);
+      RDD<T> balanced = anyTask ? PartitionQueue.of(rdd, work, slots, localExecutor)
+          : TaskGroups.apply(rdd, TaskGroups.of(work, slots).at(localExecutor));
+      long job = InJvmResults.newJob();
+      try {
+        Object attempts = jsc.sc().runJob(balanced, InJvmResults.hand(job, func), partitionIds(balanced.getNumPartitions()),
+            LONG_TAG);
+        return InJvmResults.take(job, attempts, outTag);
+      } finally {
+        InJvmResults.forget(job);
+        if (anyTask) {
+          PartitionQueue.forget(balanced);
+        }
+      }
     }
     List<Object> needed = new ArrayList<>();
     for (int p = 0; p < work.length; p++) {
@@ -528,6 +547,7 @@ final class RoundEngine {
   private static final scala.reflect.ClassTag<ClientEval> EVAL_TAG = scala.reflect.ClassTag$.MODULE$.apply(ClientEval.class);
   private static final scala.reflect.ClassTag<EvalColumns> COLUMNS_TAG =
       scala.reflect.ClassTag$.MODULE$.apply(EvalColumns.class);
+  private static final scala.reflect.ClassTag<Long> LONG_TAG = scala.reflect.ClassTag$.MODULE$.apply(Long.class);
   private static final scala.reflect.ClassTag<Object> INT_TAG = scala.reflect.ClassTag$.MODULE$.Int();
 
   private static <T> java.util.Iterator<T> java(scala.collection.Iterator<T> it) {

@@ -1,0 +1,209 @@
+package org.fedspark.run;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.Dependency;
+import org.apache.spark.NarrowDependency;
+import org.apache.spark.Partition;
+import org.apache.spark.TaskContext;
+import org.apache.spark.rdd.RDD;
+
+/**
+ * A job over some partitions of {@code parent} on a local master, run as one task per thread whose
+ * tasks take the partitions from one queue, largest work first, as each finishes the last: Graham's
+ * list scheduling in the longest-processing-time-first order, done as the job runs.
+ *
+ * <p>Why, beside {@link TaskGroups} (the same order, fixed before the job): a task's time is not its
+ * clients' examples alone. Clients of equal size differ by their batches' last partial batch and their
+ * fixed costs, and on two cores a task shares its core with the scheduler's, the result getter's and the
+ * compiler's threads, so groups of equal planned work ended 1.1–1.4 ms apart on average in rounds of
+ * 9–12 ms (Spark's event log, {@code fmnist-fedavg.conf}), and the round waits for the later one. A queue
+ * lets the task that is ahead take the next partition; the plain-JVM floor of {@code bench} balances
+ * its clients the same way (a fork-join pool's work stealing).
+ *
+ * <p>Which task computes which partition then depends on timing, so this is only for jobs whose
+ * results do not: the exact, order-independent folds of a stateless round ({@link RoundAccumulator})
+ * and an evaluation's per-client results (sorted by client afterwards). It never caches a partition,
+ * and a job over it has no shuffle, so a task retried on a local master with retries
+ * ({@code local[N,F]}) is the only case where Spark runs a partition of it twice; the retry first
+ * computes again every partition its failed attempt took (whose results Spark dropped with that
+ * attempt), then takes from the queue, so every parent partition is counted once, by a successful
+ * attempt. Executors in other JVMs could not share the queue, hence local masters only.
+ *
+ * <p>The queue lives in this JVM, keyed by the RDD and the stage attempt, from the first task that
+ * asks for it until {@link #forget} (after the job).
+ */
+final class PartitionQueue<T> extends RDD<T> {
+  private static final long serialVersionUID = 1L;
+
+  /** The queue of one stage attempt of one job over a {@code PartitionQueue}. */
+  private record Key(int rdd, int stage, int stageAttempt) {}
+
+  private static final ConcurrentHashMap<Key, Claims> QUEUES = new ConcurrentHashMap<>();
+
+  /** Who took what: the next position in the order, and the parent partitions each task slot took. */
+  private static final class Claims {
+    private final AtomicInteger next = new AtomicInteger();
+    private final List<List<Integer>> taken = new ArrayList<>();
+
+    Claims(int slots) {
+      for (int i = 0; i < slots; i++) {
+        taken.add(new ArrayList<>());
+      }
+    }
+
+    /** The next parent partition in {@code order} for {@code slot}, or -1 when none is left. */
+    int take(int slot, int[] order) {
+      int i = next.getAndIncrement();
+      if (i >= order.length) {
+        return -1;
+      }
+      synchronized (taken) {
+        taken.get(slot).add(order[i]);
+      }
+      return order[i];
+    }
+
+    int[] takenBy(int slot) {
+      synchronized (taken) {
+        return taken.get(slot).stream().mapToInt(Integer::intValue).toArray();
+      }
+    }
+  }
+
+  private final RDD<T> parent;
+  /** Parent partitions with work, by decreasing work (ties: lower index first). */
+  private final int[] order;
+  /**
+   * The parent's partitions, taken on the driver: a deserialized RDD may not be able to list its own
+   * (a parallelized collection's data stays on the driver), so tasks find them here, as Spark's
+   * {@code CoalescedRDD} keeps its parents' partitions in its own.
+   */
+  private final Partition[] parentPartitions;
+  private final int slots;
+  /** Where the tasks run (a Spark task location), or null to let the scheduler ask the parents. */
+  private final String location;
+
+  private PartitionQueue(RDD<T> parent, int[] order, int slots, String location) {
+    super(parent.context(), deps(parent, order), parent.elementClassTag());
+    this.parent = parent;
+    this.order = order;
+    this.parentPartitions = parent.partitions();
+    this.slots = slots;
+    this.location = location;
+  }
+
+  /**
+   * {@code parent}'s partitions with positive {@code work} (one entry per partition), as
+   * {@code min(slots, partitions with work)} tasks that take them from one queue, largest first,
+   * preferring to run at {@code location} (or anywhere, if null).
+   */
+  static <T> PartitionQueue<T> of(RDD<T> parent, long[] work, int slots, String location) {
+    if (slots < 1) {
+      throw new IllegalArgumentException("need at least one slot, got " + slots);
+    }
+    if (work.length != parent.getNumPartitions()) {
+      throw new IllegalArgumentException("work for " + work.length + " partitions, the RDD has " + parent.getNumPartitions());
+    }
+    int[] order = java.util.stream.IntStream.range(0, work.length).filter(p -> work[p] > 0).boxed()
+        .sorted((a, b) -> work[a] != work[b] ? Long.compare(work[b], work[a]) : Integer.compare(a, b))
+        .mapToInt(Integer::intValue).toArray();
+    return new PartitionQueue<>(parent, order, Math.min(slots, order.length), location);
+  }
+
+  /** Drops the queues of the jobs that ran over {@code rdd}; the engine calls it once its job returned. */
+  static void forget(RDD<?> rdd) {
+    QUEUES.keySet().removeIf(k -> k.rdd() == rdd.id());
+  }
+
+  /** Queues not forgotten yet (for tests). */
+  static int pending() {
+    return QUEUES.size();
+  }
+
+  /** Every task may compute any of the partitions with work. */
+  @SuppressWarnings("unchecked")
+  private static <T> scala.collection.immutable.Seq<Dependency<?>> deps(RDD<T> parent, int[] order) {
+    List<Object> all = new ArrayList<>();
+    Arrays.stream(order).sorted().forEach(all::add);
+    scala.collection.immutable.Seq<Object> parents = scala.jdk.javaapi.CollectionConverters.asScala(all).toList();
+    NarrowDependency<T> dep = new NarrowDependency<T>(parent) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public scala.collection.immutable.Seq<Object> getParents(int partitionId) {
+        return parents;
+      }
+    };
+    return (scala.collection.immutable.Seq<Dependency<?>>) (Object) scala.jdk.javaapi.CollectionConverters
+        .asScala(List.<Dependency<?>>of(dep)).toList();
+  }
+
+  /** One task slot. */
+  private record Slot(int index) implements Partition {
+    @Override
+    public int hashCode() {
+      return index;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Slot s && s.index == index;
+    }
+  }
+
+  @Override
+  public Partition[] getPartitions() {
+    Partition[] parts = new Partition[slots];
+    for (int i = 0; i < slots; i++) {
+      parts[i] = new Slot(i);
+    }
+    return parts;
+  }
+
+  @Override
+  public scala.collection.immutable.Seq<String> getPreferredLocations(Partition split) {
+    List<String> at = location == null ? List.of() : List.of(location);
+    return scala.jdk.javaapi.CollectionConverters.asScala(at).toList();
+  }
+
+  @Override
+  public scala.collection.Iterator<T> compute(Partition split, TaskContext context) {
+    int slot = split.index();
+    Claims claims = QUEUES.computeIfAbsent(new Key(id(), context.stageId(), context.stageAttemptNumber()),
+        k -> new Claims(slots));
+    // A retried attempt first computes what its failed attempts took (Spark dropped their results).
+    int[] again = context.attemptNumber() > 0 ? claims.takenBy(slot) : new int[0];
+    Partition[] parts = parentPartitions;
+    Iterator<T> all = new Iterator<>() {
+      private int redone;
+      private scala.collection.Iterator<T> current = scala.collection.Iterator$.MODULE$.empty();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext()) {
+          int p = redone < again.length ? again[redone++] : claims.take(slot, order);
+          if (p < 0) {
+            return false;
+          }
+          current = parent.iterator(parts[p], context);
+        }
+        return true;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return current.next();
+      }
+    };
+    return scala.jdk.javaapi.CollectionConverters.asScala(all);
+  }
+}

@@ -1,0 +1,76 @@
+package org.fedspark.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.fedspark.testing.LocalSparkTest;
+import org.junit.jupiter.api.Test;
+
+/** Task results handed over in memory on a local master: the same results as Spark's way, nothing left behind. */
+class InJvmResultsTest extends LocalSparkTest {
+
+  /** Each task's elements as an array, or a failure when a task holds {@code failOn}. */
+  private static final class Gather extends scala.runtime.AbstractFunction2<TaskContext, scala.collection.Iterator<Integer>,
+      int[]> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int failOn;
+
+    Gather(int failOn) {
+      this.failOn = failOn;
+    }
+
+    @Override
+    public int[] apply(TaskContext ctx, scala.collection.Iterator<Integer> it) {
+      java.util.List<Integer> all = new java.util.ArrayList<>();
+      scala.jdk.javaapi.CollectionConverters.asJava(it).forEachRemaining(all::add);
+      int[] out = all.stream().mapToInt(Integer::intValue).toArray();
+      if (IntStream.of(out).anyMatch(x -> x == failOn)) {
+        throw new IllegalStateException("task with " + failOn + " fails");
+      }
+      return out;
+    }
+  }
+
+  private static final scala.reflect.ClassTag<int[]> INTS = scala.reflect.ClassTag$.MODULE$.apply(int[].class);
+  private static final scala.reflect.ClassTag<Long> LONGS = scala.reflect.ClassTag$.MODULE$.apply(Long.class);
+
+  @Test
+  void theResultsAreSparksOwnInTaskOrderAndNoneIsLeft() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+    JavaRDD<Integer> rdd = jsc.parallelize(IntStream.range(0, 10).boxed().toList(), 4);
+    int[][] spark = (int[][]) sc.runJob(rdd.rdd(), new Gather(-1), RoundEngine.partitionIds(4), INTS);
+    long job = InJvmResults.newJob();
+    try {
+      Object ids = sc.runJob(rdd.rdd(), InJvmResults.hand(job, new Gather(-1)), RoundEngine.partitionIds(4), LONGS);
+      int[][] handed = (int[][]) InJvmResults.take(job, ids, INTS);
+      assertEquals(4, handed.length);
+      for (int p = 0; p < 4; p++) {
+        assertArrayEquals(spark[p], handed[p], "task " + p);
+      }
+      assertEquals(0, InJvmResults.pending(), "taken");
+      assertThrows(IllegalStateException.class, () -> InJvmResults.take(job, ids, INTS), "a result is taken once");
+    } finally {
+      InJvmResults.forget(job);
+    }
+  }
+
+  @Test
+  void whatAFailedJobOrAttemptLeftIsForgotten() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+    long job = InJvmResults.newJob();
+    assertThrows(Exception.class, () -> sc.runJob(jsc.parallelize(List.of(9), 1).rdd(), InJvmResults.hand(job, new Gather(9)),
+        RoundEngine.partitionIds(1), LONGS));
+    // An attempt that left its result and then failed (or was killed) before Spark counted it: nobody takes it.
+    InJvmResults.hand(job, new Gather(-1)).apply(org.apache.spark.TaskContext$.MODULE$.empty(),
+        scala.jdk.javaapi.CollectionConverters.asScala(List.of(1, 2).iterator()));
+    assertEquals(1, InJvmResults.pending());
+    InJvmResults.forget(job);
+    assertEquals(0, InJvmResults.pending());
+  }
+}
