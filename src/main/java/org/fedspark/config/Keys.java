@@ -36,7 +36,7 @@ public final class Keys {
   // spark
   public static final ConfigKey MASTER = string("spark.master", "local[*]", "Spark master when not launched by spark-submit (spark-submit's --master wins).");
   public static final ConfigKey UI = bool("spark.ui", false, "Start the Spark web UI (off by default: a local run opens no port). It listens on SPARK_LOCAL_IP, which bin/fedspark sets to 127.0.0.1 unless you set it.");
-  public static final ConfigKey PARTITIONS = integer("spark.partitions", 0, 0, MAX, "Number of client partitions; 0 = 8 × the threads on a local master (whose jobs run one task per thread over partitions grouped by work), else 2 × the cores: spark.cores.max, spark.executor.instances × spark.executor.cores, or else the executors registered within spark.scheduler.maxRegisteredResourcesWaitingTime (summary.json: partitions_chosen_by). At most one per client. Results do not depend on it.");
+  public static final ConfigKey PARTITIONS = integer("spark.partitions", 0, 0, MAX, "Number of client partitions; 0 = 8 × the threads on a local master (whose jobs run one task per thread over partitions balanced by work), else 2 × the cores: spark.cores.max, spark.executor.instances × spark.executor.cores, or else the executors registered within spark.scheduler.maxRegisteredResourcesWaitingTime (summary.json: partitions_chosen_by). At most one per client. Results do not depend on it.");
   public static final ConfigKey CHECKPOINT_DIR = string("spark.checkpoint-dir", "", "Directory for RDD checkpoints (any Hadoop path); empty = <out>/_checkpoints, removed when the run ends.");
 
   // data
