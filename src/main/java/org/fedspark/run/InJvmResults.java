@@ -18,19 +18,25 @@ import org.apache.spark.TaskContext;
  * attempts succeeded (only their ids come back), retries, failures and cancellation.
  *
  * <p>A result left by an attempt that then failed, or by a job that failed, is dropped by
- * {@link #forget} once the job returns.
+ * {@link #forget} once the job returns. A task of a failed or cancelled job may still be running then
+ * (Spark's {@code runJob} throws at the first failure); what it leaves after {@link #forget} it removes
+ * again itself, since its job is no longer live.
  */
 final class InJvmResults {
   private record Key(long job, long attempt) {}
 
   private static final ConcurrentHashMap<Key, Object> HELD = new ConcurrentHashMap<>();
   private static final AtomicLong JOBS = new AtomicLong();
+  /** Jobs from {@link #newJob} until {@link #forget}. */
+  private static final java.util.Set<Long> LIVE = ConcurrentHashMap.newKeySet();
 
   private InJvmResults() {}
 
   /** A fresh job number, under which the tasks of one job leave their results. */
   static long newJob() {
-    return JOBS.incrementAndGet();
+    long job = JOBS.incrementAndGet();
+    LIVE.add(job);
+    return job;
   }
 
   /** {@code inner} as a job function that leaves its result here and returns the task attempt's id. */
@@ -54,6 +60,7 @@ final class InJvmResults {
 
   /** Drops whatever attempts of job {@code job} left and nobody took (failed attempts, a failed job). */
   static void forget(long job) {
+    LIVE.remove(job);
     HELD.keySet().removeIf(k -> k.job() == job);
   }
 
@@ -77,7 +84,13 @@ final class InJvmResults {
     @Override
     public Long apply(TaskContext ctx, scala.collection.Iterator<T> it) {
       U result = java.util.Objects.requireNonNull(inner.apply(ctx, it), "a job function's result");
-      HELD.put(new Key(job, ctx.taskAttemptId()), result);
+      Key key = new Key(job, ctx.taskAttemptId());
+      HELD.put(key, result);
+      // Put, then look: a job forgotten meanwhile (it failed or was cancelled while this task ran) never
+      // takes this result, and its forget may have run before the put.
+      if (!LIVE.contains(job)) {
+        HELD.remove(key);
+      }
       return ctx.taskAttemptId();
     }
   }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.Dependency;
 import org.apache.spark.NarrowDependency;
 import org.apache.spark.Partition;
@@ -21,30 +22,38 @@ import org.apache.spark.rdd.RDD;
  * <p>Why, beside {@link TaskGroups} (the same order, fixed before the job): a task's time is not its
  * clients' examples alone. Clients of equal size differ by their batches' last partial batch and their
  * fixed costs, and on two cores a task shares its core with the scheduler's, the result getter's and the
- * compiler's threads, so groups of equal planned work ended 1.1–1.4 ms apart on average in rounds of
- * 9–12 ms (Spark's event log, {@code fmnist-fedavg.conf}), and the round waits for the later one. A queue
+ * compiler's threads, so groups of equal planned work ended 1.1–1.3 ms apart on average in rounds of
+ * 10–12 ms (Spark's event log of {@code bench} on {@code fmnist-fedavg.conf}), and the round waits for
+ * the later one. A queue
  * lets the task that is ahead take the next partition; the plain-JVM floor of {@code bench} balances
  * its clients the same way (a fork-join pool's work stealing).
  *
  * <p>Which task computes which partition then depends on timing, so this is only for jobs whose
  * results do not: the exact, order-independent folds of a stateless round ({@link RoundAccumulator})
  * and an evaluation's per-client results (sorted by client afterwards). It never caches a partition,
- * and a job over it has no shuffle, so a task retried on a local master with retries
- * ({@code local[N,F]}) is the only case where Spark runs a partition of it twice; the retry first
- * computes again every partition its failed attempt took (whose results Spark dropped with that
- * attempt), then takes from the queue, so every parent partition is counted once, by a successful
- * attempt. Executors in other JVMs could not share the queue, hence local masters only.
+ * and a job over it has no shuffle, so Spark runs one of its slots twice only as a new attempt of a
+ * task that failed or was killed (a local master with retries, {@code local[N,F]}, or a killed
+ * attempt, which Spark queues again); that attempt first computes again every partition its earlier
+ * attempts took (whose results Spark dropped with them), then takes from the queue, so every parent
+ * partition is counted once, by a successful attempt. It must be the last RDD of its job, computed
+ * once per slot and stage (not, say, unioned with itself). Executors in other JVMs could not share the
+ * queue, hence local masters only.
  *
- * <p>The queue lives in this JVM, keyed by the RDD and the stage attempt, from the first task that
- * asks for it until {@link #forget} (after the job).
+ * <p>The queue lives in this JVM, keyed by a token unique to this RDD in the JVM (RDD and stage ids
+ * start again in every Spark context) and by the stage attempt, from the first task that asks for it
+ * until {@link #forget} (after the job). A task of a failed or cancelled job that reaches its
+ * partition after that finds its RDD forgotten and computes nothing.
  */
 final class PartitionQueue<T> extends RDD<T> {
   private static final long serialVersionUID = 1L;
 
   /** The queue of one stage attempt of one job over a {@code PartitionQueue}. */
-  private record Key(int rdd, int stage, int stageAttempt) {}
+  private record Key(long token, int stage, int stageAttempt) {}
 
   private static final ConcurrentHashMap<Key, Claims> QUEUES = new ConcurrentHashMap<>();
+  private static final AtomicLong TOKENS = new AtomicLong();
+  /** Tokens of the queues made and not yet forgotten. */
+  private static final java.util.Set<Long> LIVE = ConcurrentHashMap.newKeySet();
 
   /** Who took what: the next position in the order, and the parent partitions each task slot took. */
   private static final class Claims {
@@ -77,6 +86,8 @@ final class PartitionQueue<T> extends RDD<T> {
   }
 
   private final RDD<T> parent;
+  /** This RDD's queues' key, unique in the JVM. */
+  private final long token = TOKENS.incrementAndGet();
   /** Parent partitions with work, by decreasing work (ties: lower index first). */
   private final int[] order;
   /**
@@ -96,6 +107,7 @@ final class PartitionQueue<T> extends RDD<T> {
     this.parentPartitions = parent.partitions();
     this.slots = slots;
     this.location = location;
+    LIVE.add(token);
   }
 
   /**
@@ -116,9 +128,10 @@ final class PartitionQueue<T> extends RDD<T> {
     return new PartitionQueue<>(parent, order, Math.min(slots, order.length), location);
   }
 
-  /** Drops the queues of the jobs that ran over {@code rdd}; the engine calls it once its job returned. */
-  static void forget(RDD<?> rdd) {
-    QUEUES.keySet().removeIf(k -> k.rdd() == rdd.id());
+  /** Drops the queues of the jobs that ran over {@code queue}; the engine calls it once its job returned. */
+  static void forget(PartitionQueue<?> queue) {
+    LIVE.remove(queue.token);
+    QUEUES.keySet().removeIf(k -> k.token() == queue.token);
   }
 
   /** Queues not forgotten yet (for tests). */
@@ -175,8 +188,13 @@ final class PartitionQueue<T> extends RDD<T> {
   @Override
   public scala.collection.Iterator<T> compute(Partition split, TaskContext context) {
     int slot = split.index();
-    Claims claims = QUEUES.computeIfAbsent(new Key(id(), context.stageId(), context.stageAttemptNumber()),
-        k -> new Claims(slots));
+    Key key = new Key(token, context.stageId(), context.stageAttemptNumber());
+    Claims claims = LIVE.contains(token) ? QUEUES.computeIfAbsent(key, k -> new Claims(slots)) : null;
+    // Made, then looked: forgotten meanwhile (its job failed or was cancelled), it is nobody's.
+    if (claims == null || !LIVE.contains(token)) {
+      QUEUES.remove(key);
+      return scala.collection.Iterator$.MODULE$.empty();
+    }
     // A retried attempt first computes what its failed attempts took (Spark dropped their results).
     int[] again = context.attemptNumber() > 0 ? claims.takenBy(slot) : new int[0];
     Partition[] parts = parentPartitions;

@@ -41,7 +41,7 @@ import org.fedspark.server.UpdateAccumulator;
  * a plain JVM loop over the clients held in driver memory, on one thread and on as many threads as
  * Spark has cores, and, as the irreducible cost of any Spark round, an empty Spark job (a no-op task,
  * launched as the engine launches a round) over as many partitions as the federation has (on a local
- * master grouped into one task per thread, as the engine groups a round's partitions), and over one.
+ * master grouped into one task per thread, as many tasks as a round's job has), and over one.
  *
  * <p>Each iteration runs one of each, Spark round t, floor rounds t, the two empty jobs, starting
  * with a different one each time (a rotation), so that load drift, a garbage collection or the JIT

@@ -513,8 +513,8 @@ final class RoundEngine {
         return InJvmResults.take(job, attempts, outTag);
       } finally {
         InJvmResults.forget(job);
-        if (anyTask) {
-          PartitionQueue.forget(balanced);
+        if (balanced instanceof PartitionQueue<?> queue) {
+          PartitionQueue.forget(queue);
         }
       }
     }

@@ -18,7 +18,10 @@ import org.apache.spark.rdd.RDD;
  * as often as 5 and 5), and the round waits for its longest task. Cutting the clients into several
  * partitions per thread and grouping, per job, the partitions that hold its work into one group per
  * thread balances the tasks without paying a task's overhead per partition: the job still has one
- * task per thread.
+ * task per thread. The engine uses fixed groups where a partition's result belongs to the task that
+ * computed it (a round with client state caches the new states and folds per task) and for loading;
+ * a stateless round and an evaluation take their partitions from one queue as the job runs instead
+ * ({@link PartitionQueue}), which balances also what the planned work does not foresee.
  *
  * <p>The grouping is the longest-processing-time-first rule (Graham, "Bounds on multiprocessing
  * timing anomalies", SIAM J. Appl. Math. 17(2), 1969): partitions by decreasing work, each to the

@@ -3,6 +3,7 @@ package org.fedspark.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.stream.IntStream;
@@ -60,17 +61,65 @@ class InJvmResultsTest extends LocalSparkTest {
     }
   }
 
+  /** Task 0 returns at once or fails at once; task 1 waits, then fails or returns (and says when it has). */
+  private static final class Timed extends scala.runtime.AbstractFunction2<TaskContext, scala.collection.Iterator<Integer>,
+      int[]> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    static final java.util.concurrent.CountDownLatch LATE_DONE = new java.util.concurrent.CountDownLatch(1);
+    private final boolean firstFails;
+
+    Timed(boolean firstFails) {
+      this.firstFails = firstFails;
+    }
+
+    @Override
+    public int[] apply(TaskContext ctx, scala.collection.Iterator<Integer> it) {
+      if (ctx.partitionId() == 0) {
+        if (firstFails) {
+          throw new IllegalStateException("task 0 fails");
+        }
+        return new int[] {0};
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (!firstFails) {
+        throw new IllegalStateException("task 1 fails");
+      }
+      LATE_DONE.countDown();
+      return new int[] {1};
+    }
+  }
+
   @Test
-  void whatAFailedJobOrAttemptLeftIsForgotten() {
+  void whatAFailedJobOrAttemptLeftIsForgotten() throws InterruptedException {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-    long job = InJvmResults.newJob();
-    assertThrows(Exception.class, () -> sc.runJob(jsc.parallelize(List.of(9), 1).rdd(), InJvmResults.hand(job, new Gather(9)),
-        RoundEngine.partitionIds(1), LONGS));
+    JavaRDD<Integer> two = jsc.parallelize(List.of(0, 1), 2);
+    // Task 0 leaves its result; task 1 fails half a second later, failing the job: nobody takes the result.
+    long failed = InJvmResults.newJob();
+    assertThrows(Exception.class, () -> sc.runJob(two.rdd(), InJvmResults.hand(failed, new Timed(false)),
+        RoundEngine.partitionIds(2), LONGS));
+    assertEquals(1, InJvmResults.pending(), "left by the task that succeeded");
+    InJvmResults.forget(failed);
+    assertEquals(0, InJvmResults.pending());
+
+    // Task 0 fails the job at once; task 1, still running, leaves its result after the job was forgotten.
+    long late = InJvmResults.newJob();
+    assertThrows(Exception.class, () -> sc.runJob(two.rdd(), InJvmResults.hand(late, new Timed(true)),
+        RoundEngine.partitionIds(2), LONGS));
+    InJvmResults.forget(late);
+    assertTrue(Timed.LATE_DONE.await(10, java.util.concurrent.TimeUnit.SECONDS), "the late task ran to its end");
+    Thread.sleep(200); // its result handed over, and removed again by itself
+    assertEquals(0, InJvmResults.pending(), "a forgotten job's late result does not stay");
+
     // An attempt that left its result and then failed (or was killed) before Spark counted it: nobody takes it.
-    InJvmResults.hand(job, new Gather(-1)).apply(org.apache.spark.TaskContext$.MODULE$.empty(),
+    long killed = InJvmResults.newJob();
+    InJvmResults.hand(killed, new Gather(-1)).apply(org.apache.spark.TaskContext$.MODULE$.empty(),
         scala.jdk.javaapi.CollectionConverters.asScala(List.of(1, 2).iterator()));
     assertEquals(1, InJvmResults.pending());
-    InJvmResults.forget(job);
+    InJvmResults.forget(killed);
     assertEquals(0, InJvmResults.pending());
   }
 }

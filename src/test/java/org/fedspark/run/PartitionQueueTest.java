@@ -83,6 +83,13 @@ class PartitionQueueTest {
           scala.jdk.javaapi.CollectionConverters.asJava(one.preferredLocations(one.partitions()[0])));
       PartitionQueue.forget(one);
 
+      // A task of a job that is over (failed or cancelled) and reaches its partition late computes nothing.
+      PartitionQueue<Integer> late = PartitionQueue.of(jsc.parallelize(List.of(1, 2, 3), 3).rdd(), new long[] {1, 1, 1}, 1, null);
+      assertEquals(3, late.compute(late.partitions()[0], org.apache.spark.TaskContext$.MODULE$.empty()).size());
+      PartitionQueue.forget(late);
+      assertEquals(0, late.compute(late.partitions()[0], org.apache.spark.TaskContext$.MODULE$.empty()).size());
+      assertEquals(0, PartitionQueue.pending(), "and leaves no queue");
+
       // Never more slots than partitions with work.
       assertEquals(1, PartitionQueue.of(rdd.rdd(), new long[] {0, 0, 3, 0, 0, 0}, 2, null).getNumPartitions());
       assertThrows(IllegalArgumentException.class, () -> PartitionQueue.of(rdd.rdd(), new long[] {1, 1}, 2, null));
@@ -94,11 +101,19 @@ class PartitionQueueTest {
 
   @Test
   void aRetriedTaskComputesAgainWhatItsFailedAttemptTook() {
-    // local[2,3]: two threads, a task may fail twice. Its first attempt dies on partition 3, whose work
-    // puts it first in the queue; the partitions it took are lost with it unless the retry computes them.
+    // local[2,3]: two threads, a task may fail twice.
     SparkContext sc = SparkSessions.start("fedspark-test", "local[2,3]", false, Map.of());
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+      // One slot: its first attempt takes the whole queue (partitions 0 … 4) and dies on the last one; the
+      // retry must compute all five again, since Spark dropped everything the first attempt produced.
+      PartitionQueue<int[]> whole = PartitionQueue.of(tagged(jsc, 5, 4).rdd(), new long[] {5, 4, 3, 2, 1}, 1, null);
+      List<int[]> again = collect(whole);
+      PartitionQueue.forget(whole);
+      assertEquals(IntStream.range(0, 10).boxed().toList(), values(again), "each element once");
+      assertEquals(List.of(1), again.stream().map(r -> r[2]).distinct().toList(), "all from the retried attempt");
+
+      // Two slots: the first attempt of one dies on partition 3, which its work puts first in the queue.
       long[] work = {3, 2, 2, 9, 1, 1, 1};
       PartitionQueue<int[]> q = PartitionQueue.of(tagged(jsc, 7, 3).rdd(), work, 2, null);
       List<int[]> rows = collect(q);

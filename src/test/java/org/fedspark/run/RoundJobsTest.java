@@ -2,6 +2,7 @@ package org.fedspark.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -172,6 +173,8 @@ class RoundJobsTest extends LocalSparkTest {
       assertEquals(0.0, skipped.uploadDistinct());
       assertEquals(0.0, skipped.uploadRuns());
       assertEquals(measured.uplinkBytes(), skipped.uplinkBytes(), "everything else is measured alike");
+      assertEquals(0, PartitionQueue.pending(), "the rounds' queues are forgotten");
+      assertEquals(0, InJvmResults.pending(), "the rounds' results are taken");
     } finally {
       spark.sparkContext().removeSparkListener(seen);
       engine.close();
@@ -243,6 +246,55 @@ class RoundJobsTest extends LocalSparkTest {
       assertEquals(2.0, counts[5], "client 5 trained in both rounds");
       assertEquals(1.0, counts[9]);
       assertEquals(0.0, counts[1]);
+    } finally {
+      engine.close();
+      data.unpersist(false);
+    }
+  }
+
+  /** A stateless client whose fit fails for client 17, after the other sampled clients are done. */
+  static final class FailingClient implements ClientStrategy {
+    private final CountingClient counting = new CountingClient(false);
+
+    @Override
+    public ClientState initialState(ClientContext ctx) {
+      return counting.initialState(ctx);
+    }
+
+    @Override
+    public FitResult fit(ClientContext ctx, ClientState state, Message in) {
+      if (ctx.clientId() == 17) {
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("client 17 fails");
+      }
+      return counting.fit(ctx, state, in);
+    }
+
+    @Override
+    public double[] personalModel(ClientContext ctx, ClientState state, Message in) {
+      return counting.personalModel(ctx, state, in);
+    }
+  }
+
+  @Test
+  void aFailedRoundLeavesNoResultsOrQueuesBehind() throws InterruptedException {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<ClientData> data = clients(jsc);
+    RoundEngine engine = new RoundEngine(jsc, data, PARTS, new FailingClient(), MODEL, 7, Float64Codec.INSTANCE, 5);
+    try {
+      // clients 1 and 17 are in partitions 0 and 4: two tasks, the one with client 17 fails last
+      assertThrows(Exception.class, () -> engine.fit(1, new int[] {1, 17}, RoundPlan.broadcast(Message.EMPTY),
+          new AggregationSpec("weight", Set.of()), true));
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while ((InJvmResults.pending() > 0 || PartitionQueue.pending() > 0) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(0, InJvmResults.pending(), "the task that succeeded left its result; the failed job dropped it");
+      assertEquals(0, PartitionQueue.pending());
     } finally {
       engine.close();
       data.unpersist(false);
