@@ -36,14 +36,20 @@ public class ReproducibleSumBench {
 
   @Setup(Level.Trial)
   public void setup() {
-    SplittableRandom rng = new SplittableRandom(7);
-    uploads = new double[64][D];
-    for (double[] u : uploads) {
-      for (int i = 0; i < D; i++) {
+    uploads = updates(64, D, 7);
+    sum = new ReproducibleSum(D);
+  }
+
+  /** {@code count} updates of {@code d} values like a client's after one epoch: N(0, 0.01²), half negative. */
+  static double[][] updates(int count, int d, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[][] out = new double[count][d];
+    for (double[] u : out) {
+      for (int i = 0; i < d; i++) {
         u[i] = 0.01 * rng.nextGaussian();
       }
     }
-    sum = new ReproducibleSum(D);
+    return out;
   }
 
   @Benchmark

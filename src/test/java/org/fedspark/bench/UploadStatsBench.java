@@ -1,9 +1,8 @@
 package org.fedspark.bench;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.fedspark.run.DistinctValues;
+import org.fedspark.testing.SortedDistinct;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,13 +32,7 @@ public class UploadStatsBench {
 
   @Setup(Level.Trial)
   public void setup() {
-    SplittableRandom rng = new SplittableRandom(7);
-    uploads = new double[64][D];
-    for (double[] u : uploads) {
-      for (int i = 0; i < D; i++) {
-        u[i] = 0.01 * rng.nextGaussian();
-      }
-    }
+    uploads = ReproducibleSumBench.updates(64, D, 7);
   }
 
   @Benchmark
@@ -54,14 +47,6 @@ public class UploadStatsBench {
 
   @Benchmark
   public long sorted() {
-    double[] s = uploads[next++ & 63].clone();
-    Arrays.sort(s);
-    long n = 0;
-    for (int i = 0; i < s.length; i++) {
-      if (i == 0 || Double.compare(s[i], s[i - 1]) != 0) {
-        n++;
-      }
-    }
-    return n;
+    return SortedDistinct.count(uploads[next++ & 63]);
   }
 }

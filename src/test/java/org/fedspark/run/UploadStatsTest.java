@@ -6,23 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.fedspark.codec.Message;
+import org.fedspark.testing.SortedDistinct;
 import org.junit.jupiter.api.Test;
 
 /** An upload's shape: distinct values counted by a hash set of their bits, checked against a sort. */
 class UploadStatsTest {
-
-  /** Distinct values as the sort-based count had them: sorted, then neighbours unequal by {@link Double#compare}. */
-  private static long bySort(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    long n = 0;
-    for (int i = 0; i < s.length; i++) {
-      if (i == 0 || Double.compare(s[i], s[i - 1]) != 0) {
-        n++;
-      }
-    }
-    return n;
-  }
 
   private static final double[] SPECIAL = {0.0, -0.0, Double.NaN, Double.longBitsToDouble(0x7ff0000000000001L),
       Double.longBitsToDouble(0xfff8000000000000L), Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE,
@@ -46,7 +34,7 @@ class UploadStatsTest {
       for (double x : v) {
         set.add(x);
       }
-      assertEquals(bySort(v), set.count(), "trial " + trial + ", " + n + " values of " + levels + " levels");
+      assertEquals(SortedDistinct.count(v), set.count(), "trial " + trial + ", " + n + " values of " + levels + " levels");
     }
     // Values whose bits agree in their low bits and differ only in the top ones, and the other way round.
     double[] high = new double[1024];
@@ -55,7 +43,7 @@ class UploadStatsTest {
     }
     DistinctValues set = new DistinctValues(high.length);
     Arrays.stream(high).forEach(set::add);
-    assertEquals(bySort(high), set.count());
+    assertEquals(SortedDistinct.count(high), set.count());
   }
 
   @Test
