@@ -122,9 +122,7 @@ final class PartitionQueue<T> extends RDD<T> {
     if (work.length != parent.getNumPartitions()) {
       throw new IllegalArgumentException("work for " + work.length + " partitions, the RDD has " + parent.getNumPartitions());
     }
-    int[] order = java.util.stream.IntStream.range(0, work.length).filter(p -> work[p] > 0).boxed()
-        .sorted((a, b) -> work[a] != work[b] ? Long.compare(work[b], work[a]) : Integer.compare(a, b))
-        .mapToInt(Integer::intValue).toArray();
+    int[] order = TaskGroups.longestFirst(work);
     return new PartitionQueue<>(parent, order, Math.min(slots, order.length), location);
   }
 
@@ -197,7 +195,6 @@ final class PartitionQueue<T> extends RDD<T> {
     }
     // A retried attempt first computes what its failed attempts took (Spark dropped their results).
     int[] again = context.attemptNumber() > 0 ? claims.takenBy(slot) : new int[0];
-    Partition[] parts = parentPartitions;
     Iterator<T> all = new Iterator<>() {
       private int redone;
       private scala.collection.Iterator<T> current = scala.collection.Iterator$.MODULE$.empty();
@@ -209,7 +206,7 @@ final class PartitionQueue<T> extends RDD<T> {
           if (p < 0) {
             return false;
           }
-          current = parent.iterator(parts[p], context);
+          current = parent.iterator(parentPartitions[p], context);
         }
         return true;
       }

@@ -2,7 +2,6 @@ package org.fedspark.run;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.Partition;
 import org.apache.spark.rdd.PartitionCoalescer;
@@ -62,9 +61,7 @@ public final class TaskGroups implements PartitionCoalescer, Serializable {
     if (slots < 1) {
       throw new IllegalArgumentException("need at least one slot, got " + slots);
     }
-    Integer[] order = java.util.stream.IntStream.range(0, work.length).filter(p -> work[p] > 0).boxed()
-        .toArray(Integer[]::new);
-    Arrays.sort(order, (a, b) -> work[a] != work[b] ? Long.compare(work[b], work[a]) : Integer.compare(a, b));
+    int[] order = longestFirst(work);
     int k = Math.min(slots, order.length);
     long[] load = new long[k];
     List<List<Integer>> members = new ArrayList<>(k);
@@ -86,6 +83,16 @@ public final class TaskGroups implements PartitionCoalescer, Serializable {
       groups[g] = members.get(g).stream().mapToInt(Integer::intValue).sorted().toArray();
     }
     return new TaskGroups(groups, null);
+  }
+
+  /**
+   * The partitions with positive {@code work}, by decreasing work, ties to the lower partition: the
+   * order in which both the fixed groups and {@link PartitionQueue} hand partitions out.
+   */
+  static int[] longestFirst(long[] work) {
+    return java.util.stream.IntStream.range(0, work.length).filter(p -> work[p] > 0).boxed()
+        .sorted((a, b) -> work[a] != work[b] ? Long.compare(work[b], work[a]) : Integer.compare(a, b))
+        .mapToInt(Integer::intValue).toArray();
   }
 
   /**

@@ -106,12 +106,25 @@ class InJvmResultsTest extends LocalSparkTest {
     assertEquals(0, InJvmResults.pending());
 
     // Task 0 fails the job at once; task 1, still running, leaves its result after the job was forgotten.
-    long late = InJvmResults.newJob();
-    assertThrows(Exception.class, () -> sc.runJob(two.rdd(), InJvmResults.hand(late, new Timed(true)),
-        RoundEngine.partitionIds(2), LONGS));
-    InJvmResults.forget(late);
-    assertTrue(Timed.LATE_DONE.await(10, java.util.concurrent.TimeUnit.SECONDS), "the late task ran to its end");
-    Thread.sleep(200); // its result handed over, and removed again by itself
+    java.util.concurrent.CountDownLatch tasksEnded = new java.util.concurrent.CountDownLatch(2);
+    org.apache.spark.scheduler.SparkListener ends = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+        tasksEnded.countDown();
+      }
+    };
+    sc.addSparkListener(ends);
+    try {
+      long late = InJvmResults.newJob();
+      assertThrows(Exception.class, () -> sc.runJob(two.rdd(), InJvmResults.hand(late, new Timed(true)),
+          RoundEngine.partitionIds(2), LONGS));
+      InJvmResults.forget(late);
+      assertTrue(Timed.LATE_DONE.await(10, java.util.concurrent.TimeUnit.SECONDS), "the late task ran to its end");
+      // Spark reports a task's end after its function returned: by then its result was handed over and removed.
+      assertTrue(tasksEnded.await(10, java.util.concurrent.TimeUnit.SECONDS), "both tasks ended");
+    } finally {
+      sc.removeSparkListener(ends);
+    }
     assertEquals(0, InJvmResults.pending(), "a forgotten job's late result does not stay");
 
     // An attempt that left its result and then failed (or was killed) before Spark counted it: nobody takes it.
